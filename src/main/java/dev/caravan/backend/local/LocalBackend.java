@@ -1,0 +1,307 @@
+package dev.caravan.backend.local;
+
+import dev.caravan.backend.Backend;
+import dev.caravan.backend.BackendContext;
+import dev.caravan.backend.BackendException;
+import dev.caravan.backend.RunHandle;
+import dev.caravan.backend.SubmitRequest;
+import dev.caravan.model.JobRef;
+import dev.caravan.model.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Runs jobs as shell commands on this machine, each detached in its own session under
+ * {@code <workDir>/<group>/<batch>/<job_id>/}. The backend keeps no state in memory: everything it answers comes
+ * from the run's files (see {@link RunFolder}), so a restarted daemon or a cron cycle sees the same runs.
+ */
+public final class LocalBackend implements Backend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+
+    /** How long a launched run may take to write its pid file before a poll stops calling it "starting". */
+    static final Duration SPAWN_GRACE = Duration.ofSeconds(30);
+    /** How long cancel lets a run react to SIGTERM before SIGKILL. */
+    static final Duration TERM_GRACE = Duration.ofSeconds(3);
+    static final int CANCELLED_STATUS = 143;
+    private static final int TAIL_LINES = 5;
+    private static final int TAIL_CHARS = 1000;
+    private static final long WAIT_STEP_MILLIS = 20;
+
+    private final String envName;
+    private final CommandTemplate command;
+    private final BackendContext context;
+
+    LocalBackend(String envName, CommandTemplate command, BackendContext context) {
+        this.envName = envName;
+        this.command = command;
+        this.context = context;
+    }
+
+    @Override
+    public String submit(SubmitRequest request) throws BackendException {
+        JobRef job = request.job();
+        String cmd = command.render(job, request.params());
+        RunFolder run = folder(job, RunIds.forToken(request.token()));
+        try {
+            Files.createDirectories(run.dir());
+            Optional<RunFolder.Launch> earlier = run.readLaunch();
+            if (earlier.isPresent()) {
+                return alreadyLaunched(request, run, earlier.get());
+            }
+            run.writeScript(cmd);
+            run.writeLaunch(new RunFolder.Launch(request.token(), context.clock().millis()));
+        } catch (IOException e) {
+            throw new BackendException("job " + job.path() + ": cannot prepare local run " + run.runId() + " in "
+                    + run.dir() + ": " + e.getMessage(), e);
+        }
+        try {
+            Launcher.spawn(run, job);
+        } catch (IOException e) {
+            forgetLaunch(run, job);
+            throw new BackendException("job " + job.path() + ": cannot start local run " + run.runId()
+                    + " (is 'setsid' from util-linux on the PATH?): " + e.getMessage(), e);
+        }
+        LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
+        return run.runId();
+    }
+
+    /** The same token twice means the first answer was lost: hand back that run rather than start a second one. */
+    private String alreadyLaunched(SubmitRequest request, RunFolder run, RunFolder.Launch earlier) throws BackendException {
+        if (!earlier.token().equals(request.token())) {
+            throw new BackendException("job " + request.job().path() + ": local run id " + run.runId()
+                    + " is already used by another submission (" + run.launchFile() + "); resubmit with a new token");
+        }
+        LOG.info("env {}: job {} was already submitted with this token as local run {}; not starting it again",
+                envName, request.job().path(), run.runId());
+        return run.runId();
+    }
+
+    /** A spawn that failed outright must not be reported as "found" by a later findSubmission. */
+    private void forgetLaunch(RunFolder run, JobRef job) {
+        try {
+            run.deleteLaunch();
+        } catch (IOException e) {
+            LOG.warn("env {}: job {}: local run {} never started and its launch file {} could not be removed: {}",
+                    envName, job.path(), run.runId(), run.launchFile(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<String> findSubmission(SubmitRequest request) throws BackendException {
+        RunFolder run = folder(request.job(), RunIds.forToken(request.token()));
+        try {
+            return run.readLaunch()
+                    .filter(launch -> launch.token().equals(request.token()))
+                    .map(launch -> run.runId());
+        } catch (IOException e) {
+            throw new BackendException("job " + request.job().path() + ": cannot read local run " + run.runId()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, RunStatus> poll(Collection<RunHandle> runs) throws BackendException {
+        Map<String, RunStatus> answers = new LinkedHashMap<>();
+        for (RunHandle handle : runs) {
+            answers.put(handle.runId(), status(handle));
+        }
+        return answers;
+    }
+
+    private RunStatus status(RunHandle handle) throws BackendException {
+        if (!RunIds.isLocalRunId(handle.runId())) {
+            return RunStatus.unknown("'" + handle.runId() + "' is not a local run id");
+        }
+        RunFolder run = folder(handle.job(), handle.runId());
+        try {
+            Optional<RunStatus> ended = ended(run);
+            if (ended.isPresent()) {
+                return ended.get();
+            }
+            Optional<RunFolder.PidRecord> pid = run.readPid();
+            if (pid.isPresent()) {
+                if (ProcessProbe.isRunning(pid.get())) {
+                    return RunStatus.inFlight("running, pid " + pid.get().pid());
+                }
+                // the wrapper may have written its exit status and ended between the two looks
+                return ended(run).orElseGet(() -> RunStatus.failed("process vanished without exit status"
+                        + tailSuffix(run)));
+            }
+            Optional<RunFolder.Launch> launch = run.readLaunch();
+            if (launch.isEmpty()) {
+                return RunStatus.unknown("no such local run");
+            }
+            long age = context.clock().millis() - launch.get().launchedMillis();
+            if (age < SPAWN_GRACE.toMillis()) {
+                return RunStatus.inFlight("starting");
+            }
+            return RunStatus.failed("process never started: launched " + age / 1000 + " s ago and wrote no pid file"
+                    + " in " + run.dir());
+        } catch (IOException e) {
+            throw new BackendException("job " + handle.job().path() + ": cannot read local run " + handle.runId()
+                    + " in " + run.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<RunStatus> ended(RunFolder run) throws IOException {
+        OptionalInt exit = run.readExit();
+        if (exit.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> cancelled = run.readCancelled();
+        if (cancelled.isPresent()) {
+            return Optional.of(RunStatus.failed("cancelled: " + cancelled.get()));
+        }
+        int status = exit.getAsInt();
+        if (status == 0) {
+            return Optional.of(RunStatus.completed("exit 0"));
+        }
+        String tail = run.stderrTail(TAIL_LINES, TAIL_CHARS);
+        return Optional.of(RunStatus.failed("exit " + status + (tail.isEmpty() ? "" : ": " + tail)));
+    }
+
+    private static String tailSuffix(RunFolder run) {
+        String tail = run.stderrTail(TAIL_LINES, TAIL_CHARS);
+        return tail.isEmpty() ? "" : "; stderr: " + tail;
+    }
+
+    /**
+     * Records the reason first, so the wrapper does not start the command if it has not yet, then stops the
+     * wrapper's whole process group (TERM, then KILL), and writes the exit status the killed wrapper could not.
+     */
+    @Override
+    public void cancel(RunHandle handle, String reason) throws BackendException {
+        String what = "job " + handle.job().path() + ": local run " + handle.runId();
+        if (!RunIds.isLocalRunId(handle.runId())) {
+            throw new BackendException(what + " cannot be cancelled: not a local run id");
+        }
+        RunFolder run = folder(handle.job(), handle.runId());
+        try {
+            if (run.readExit().isPresent()) {
+                LOG.info("env {}: {} already ended; nothing to cancel", envName, what);
+                return;
+            }
+            if (run.readLaunch().isEmpty() && run.readPid().isEmpty()) {
+                throw new BackendException(what + " cannot be cancelled: no such local run in " + run.dir());
+            }
+            String text = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
+            run.writeCancelled(text);
+            Optional<RunFolder.PidRecord> pid = awaitPid(run);
+            if (pid.isPresent() && ProcessProbe.isRunning(pid.get())) {
+                stopGroup(pid.get());
+            }
+            if (run.readExit().isEmpty()) {
+                run.writeExit(CANCELLED_STATUS);
+            }
+            LOG.info("env {}: cancelled {}: {}", envName, what, text);
+        } catch (IOException e) {
+            throw new BackendException(what + " could not be cancelled: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(what + ": cancel was interrupted", e);
+        }
+    }
+
+    /** A run launched a moment ago may not have written its pid yet; it will see the cancel file if it starts later. */
+    private Optional<RunFolder.PidRecord> awaitPid(RunFolder run) throws IOException, InterruptedException {
+        Optional<RunFolder.PidRecord> pid = run.readPid();
+        long deadline = System.nanoTime() + TERM_GRACE.toNanos();
+        while (pid.isEmpty() && System.nanoTime() < deadline && recentlyLaunched(run)) {
+            Thread.sleep(WAIT_STEP_MILLIS);
+            pid = run.readPid();
+        }
+        return pid;
+    }
+
+    private boolean recentlyLaunched(RunFolder run) throws IOException {
+        return run.readLaunch()
+                .map(l -> context.clock().millis() - l.launchedMillis() < SPAWN_GRACE.toMillis())
+                .orElse(false);
+    }
+
+    /**
+     * The group catches what the command started in the background; descendants (taken before the wrapper dies and
+     * its children are re-parented) catch children that moved to a group of their own.
+     */
+    private static void stopGroup(RunFolder.PidRecord pid) throws InterruptedException {
+        long pgid = pid.pid();
+        List<ProcessHandle> descendants = ProcessHandle.of(pgid).map(h -> h.descendants().toList()).orElse(List.of());
+        ProcessProbe.signalGroup(pgid, "TERM");
+        descendants.forEach(ProcessHandle::destroy);
+        if (awaitGroupGone(pgid, descendants, TERM_GRACE)) {
+            return;
+        }
+        ProcessProbe.signalGroup(pgid, "KILL");
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        awaitGroupGone(pgid, descendants, TERM_GRACE);
+    }
+
+    private static boolean awaitGroupGone(long pgid, Collection<ProcessHandle> descendants, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            boolean alive = ProcessProbe.groupAlive(pgid) || descendants.stream().anyMatch(LocalBackend::stillRunning);
+            if (!alive) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(WAIT_STEP_MILLIS);
+        }
+    }
+
+    private static boolean stillRunning(ProcessHandle h) {
+        if (ProcessProbe.hasProc()) {
+            return ProcessProbe.stat(h.pid()).map(s -> !s.isDead()).orElse(false);
+        }
+        return h.isAlive();
+    }
+
+    @Override
+    public Optional<String> healthProblem() {
+        Path workDir = context.workDir();
+        try {
+            Files.createDirectories(workDir);
+            Path probe = Files.createTempFile(workDir, ".health", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("env " + envName + ": local work folder " + workDir + " is not writable ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        if (!onPath("setsid")) {
+            return Optional.of("env " + envName + ": 'setsid' (util-linux) is not on the PATH; local runs cannot start");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private RunFolder folder(JobRef job, String runId) {
+        return new RunFolder(context.workDir(), job, runId);
+    }
+}

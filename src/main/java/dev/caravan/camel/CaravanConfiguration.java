@@ -1,0 +1,80 @@
+package dev.caravan.camel;
+
+import dev.caravan.backend.BackendFactory;
+import dev.caravan.config.CaravanSettings;
+import dev.caravan.engine.Engine;
+import dev.caravan.report.Redactor;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.slack.SlackComponent;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires Caravan into Camel Main: reads and checks every {@code caravan.*} setting (a bad one stops
+ * start-up naming the key), opens the tracking repo, binds the {@code engine} and {@code notifier}
+ * beans the YAML routes call, the file-lock leader election behind {@code master:}, and health checks.
+ */
+@Configuration
+public class CaravanConfiguration implements CamelConfiguration {
+
+    /** The lock file's name inside {@code .git/caravan/}: daemons and {@code cycle --once} share it. */
+    public static final String LOCK_NAMESPACE = "cycle";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        CaravanSettings settings = readSettings(context.getPropertiesComponent());
+        Map<String, BackendFactory> factories = Backends.factories();
+        Redactor.register(settings.slackWebhookUrl());
+        Engine engine = Engine.open(settings, factories, Clock.systemUTC());
+        context.getRegistry().bind("engine", engine);
+        context.getRegistry().bind("caravanSettings", settings);
+        context.getRegistry().bind("notifier", new Notifier(settings));
+
+        if (!settings.slackWebhookUrl().isBlank()) {
+            // On the component, not in the endpoint URI: URIs are logged, and the webhook URL is a secret.
+            SlackComponent slack = context.getComponent("slack", SlackComponent.class);
+            slack.setWebhookUrl(settings.slackWebhookUrl());
+        }
+
+        FileLockClusterService cluster = new FileLockClusterService();
+        cluster.setId("caravan-" + ProcessHandle.current().pid());
+        cluster.setRoot(engine.journal().lockDir().toString());
+        cluster.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
+        cluster.setAcquireLockInterval(2, TimeUnit.SECONDS);
+        context.addService(cluster);
+
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new TrackingHealthCheck(engine));
+            for (String env : engine.environmentNames()) {
+                health.register(new EnvironmentHealthCheck(engine, env));
+            }
+        }
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                engine.close();
+            }
+        }, true, true);
+    }
+
+    static CaravanSettings readSettings(PropertiesComponent pc) {
+        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX)).stringPropertyNames());
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith(CaravanSettings.PREFIX)) {
+                keys.add(k);
+            }
+        }
+        return CaravanSettings.read(keys, pc::resolveProperty, Backends.factories());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.caravan.cli;
+
+import dev.caravan.camel.CaravanConfiguration;
+import dev.caravan.config.ConfigException;
+import dev.caravan.engine.Engine;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Runs Camel Main: as the daemon, or for exactly one cycle under the cycle lock. */
+final class Daemon {
+
+    /** Returned by {@code run} in daemon mode once Camel Main has stopped normally. */
+    static final int RUNNING = -1;
+
+    static final String RUN_HELP = """
+            usage: caravan [run] [--config FILE] [-Dkey=value ...]
+
+            Starts the daemon: YAML routes from routes/ (reloaded on change), settings from
+            config/application.properties (or --config FILE, or the embedded default), cycles on
+            caravan.cycle.cron on whichever daemon holds the cycle lock of the tracking repo.
+            Stop with Ctrl-C or SIGTERM; running jobs go on and are found again on the next start.
+            """;
+
+    static final String CYCLE_HELP = """
+            usage: caravan cycle --once [--config FILE] [-Dkey=value ...]
+
+            Runs one cycle of every environment (poll, move, gates, release, commit, push when due)
+            and exits: for cron. Takes the same lock as the daemon and exits with status 3 and a
+            message while another process holds it. Exit status 1 when the cycle stopped on an error.
+            """;
+
+    private Daemon() {
+    }
+
+    static int run(Options o, boolean once, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.configure().addConfiguration(CaravanConfiguration.class);
+        Optional<Path> config = ConfigFile.location(o);
+        main.setPropertyPlaceholderLocations(config.map(p -> "file:" + p.toAbsolutePath())
+                .orElse("classpath:application.properties"));
+        if (!Files.isDirectory(Path.of("routes"))) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
+            main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+        }
+        if (once) {
+            main.addOverrideProperty("caravan.triggers.enabled", "false");
+            main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+            main.addOverrideProperty("camel.server.enabled", "false");
+            main.addOverrideProperty("camel.management.enabled", "false");
+            return once(main, err);
+        }
+        try {
+            main.run();
+            return main.getExitCode();
+        } catch (Exception e) {
+            return startFailed(err, e);
+        }
+    }
+
+    private static int once(Main main, PrintStream err) {
+        try {
+            main.start();
+        } catch (Exception e) {
+            return startFailed(err, e);
+        }
+        try {
+            CamelContext ctx = main.getCamelContext();
+            Engine engine = ctx.getRegistry().lookupByNameAndType("engine", Engine.class);
+            Path lockFile = engine.journal().lockDir().resolve(CaravanConfiguration.LOCK_NAMESPACE);
+            try (CycleLock lock = CycleLock.tryAcquire(lockFile)) {
+                if (lock == null) {
+                    err.println("caravan: another Caravan process holds the cycle lock " + lockFile
+                            + "; not running a cycle");
+                    return 3;
+                }
+                try (ProducerTemplate pt = ctx.createProducerTemplate()) {
+                    pt.requestBody("direct:cycle", (Object) null);
+                }
+            }
+            return engine.trackingProblem().isPresent() ? 1 : 0;
+        } catch (Exception e) {
+            err.println("caravan: cycle failed: " + e.getMessage());
+            return 1;
+        } finally {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                err.println("caravan: stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Start-up problems are the user's to fix: say which setting, without a stack trace. */
+    private static int startFailed(PrintStream err, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException) {
+                err.println("caravan: " + t.getMessage());
+                return 2;
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        err.println("caravan: cannot start: " + root.getMessage());
+        return 1;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.caravan.config;
+
+/** A setting is unknown or has a bad value; the message names the key. */
+public class ConfigException extends RuntimeException {
+
+    private final String key;
+
+    public ConfigException(String key, String problem) {
+        super("setting " + key + ": " + problem);
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+}

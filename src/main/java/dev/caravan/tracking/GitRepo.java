@@ -1,0 +1,419 @@
+package dev.caravan.tracking;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.MergeCommand;
+import org.eclipse.jgit.api.MergeResult;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.merge.MergeStrategy;
+import org.eclipse.jgit.merge.ResolveMerger;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The tracking clone, through JGit, for what camel-git does not do: cloning onto the scheduler branch,
+ * staging exactly the paths a cycle touched (straight into the index, no working-tree scan), the
+ * conditional merge of the admin branch with an in-memory conflict check first, and reading push results.
+ * Commits and pushes themselves go through camel-git in the routes.
+ */
+public final class GitRepo implements AutoCloseable {
+
+    public static final String REMOTE = "origin";
+    static final String AUTHOR_NAME = "Caravan scheduler";
+    static final String AUTHOR_EMAIL = "caravan@localhost";
+
+    private final Git git;
+    private final String branch;
+    private final String adminBranch;
+    private final boolean hasRemote;
+
+    private GitRepo(Git git, String branch, String adminBranch, boolean hasRemote) {
+        this.git = git;
+        this.branch = branch;
+        this.adminBranch = adminBranch;
+        this.hasRemote = hasRemote;
+    }
+
+    /**
+     * Opens the clone at {@code dir}, cloning {@code remote} first when it is not there; an existing
+     * clone is used as it is, only switched to the scheduler branch. Without a remote, a plain local
+     * repository is made.
+     */
+    public static GitRepo open(Path dir, String remote, String branch, String adminBranch) {
+        try {
+            Git git;
+            boolean hasRemote = remote != null && !remote.isBlank();
+            if (Files.isDirectory(dir.resolve(".git"))) {
+                git = Git.open(dir.toFile());
+                hasRemote = git.getRepository().getConfig().getString("remote", REMOTE, "url") != null;
+            } else if (hasRemote) {
+                // JGit resolves a relative local path against nothing useful: make it absolute.
+                String uri = DemoSeeder.isLocalPath(remote) ? Path.of(remote).toAbsolutePath().toString() : remote;
+                git = Git.cloneRepository().setURI(uri).setDirectory(dir.toFile()).setNoCheckout(true)
+                        .setCloneAllBranches(true).call();
+            } else {
+                Files.createDirectories(dir);
+                git = Git.init().setDirectory(dir.toFile()).setInitialBranch(branch).call();
+            }
+            GitRepo repo = new GitRepo(git, branch, adminBranch, hasRemote);
+            repo.configure();
+            repo.ensureBranch();
+            return repo;
+        } catch (GitAPIException | IOException e) {
+            throw new IllegalStateException("cannot open the tracking repo " + dir + " (remote "
+                    + redact(remote) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** An existing clone, on whatever branch it is: for one-shot commands working in an operator's clone. */
+    public static GitRepo openAsIs(Path dir) {
+        try {
+            Git git = Git.open(dir.toFile());
+            boolean remote = git.getRepository().getConfig().getString("remote", REMOTE, "url") != null;
+            return new GitRepo(git, git.getRepository().getBranch(), "", remote);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the Git repo " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A commit outside the routes (import); the routes commit through camel-git. */
+    public void commit(String message) {
+        try {
+            git.commit().setMessage(message).setSign(false).setAuthor(AUTHOR_NAME, AUTHOR_EMAIL)
+                    .setCommitter(AUTHOR_NAME, AUTHOR_EMAIL).call();
+        } catch (GitAPIException e) {
+            throw new IllegalStateException("cannot commit in " + workTree() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void configure() throws IOException {
+        StoredConfig c = git.getRepository().getConfig();
+        c.setString("user", null, "name", AUTHOR_NAME);
+        c.setString("user", null, "email", AUTHOR_EMAIL);
+        c.setBoolean(ConfigConstants.CONFIG_COMMIT_SECTION, null, ConfigConstants.CONFIG_KEY_GPGSIGN, false);
+        if (hasRemote) {
+            c.setString("remote", REMOTE, "push", "refs/heads/" + branch + ":refs/heads/" + branch);
+            c.setString("branch", branch, "remote", REMOTE);
+            c.setString("branch", branch, "merge", "refs/heads/" + branch);
+        }
+        c.save();
+    }
+
+    private void ensureBranch() throws GitAPIException, IOException {
+        Repository r = git.getRepository();
+        if (branch.equals(r.getBranch()) && r.resolve(Constants.HEAD) != null) {
+            return;
+        }
+        if (r.findRef("refs/heads/" + branch) != null) {
+            git.checkout().setName(branch).call();
+            return;
+        }
+        if (!hasRemote) {
+            return; // fresh local repo: the branch is born with its first commit
+        }
+        String start = r.findRef("refs/remotes/" + REMOTE + "/" + branch) != null
+                ? REMOTE + "/" + branch : REMOTE + "/" + adminBranch;
+        if (r.findRef("refs/remotes/" + start) == null) {
+            throw new IllegalStateException("the remote has neither branch '" + branch + "' nor the admin branch '"
+                    + adminBranch + "'");
+        }
+        git.checkout().setCreateBranch(true).setName(branch).setStartPoint(start).call();
+    }
+
+    public Repository repository() {
+        return git.getRepository();
+    }
+
+    public Path workTree() {
+        return git.getRepository().getWorkTree().toPath();
+    }
+
+    public Path caravanDir() {
+        return git.getRepository().getDirectory().toPath().resolve("caravan");
+    }
+
+    public boolean hasRemote() {
+        return hasRemote;
+    }
+
+    public String branch() {
+        return branch;
+    }
+
+    // --- staging -------------------------------------------------------------------------------
+
+    /** Puts exactly these paths (files or whole folders, present or gone) into the index. */
+    public void stage(Collection<String> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        Repository r = git.getRepository();
+        Path top = workTree();
+        try (ObjectInserter ins = r.newObjectInserter()) {
+            DirCache dc = r.lockDirCache();
+            try {
+                DirCacheEditor ed = dc.editor();
+                for (String p : new TreeSet<>(paths)) {
+                    Path f = top.resolve(p);
+                    if (Files.isDirectory(f)) {
+                        try (Stream<Path> s = Files.walk(f)) {
+                            for (Path x : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                                ed.add(edit(top, x, ins));
+                            }
+                        }
+                    } else if (Files.isRegularFile(f)) {
+                        ed.add(edit(top, f, ins));
+                    } else {
+                        ed.add(new DirCacheEditor.DeletePath(p));
+                        ed.add(new DirCacheEditor.DeleteTree(p));
+                    }
+                }
+                ins.flush();
+                ed.commit();
+            } finally {
+                dc.unlock();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage changes in " + top, e);
+        }
+    }
+
+    private static DirCacheEditor.PathEdit edit(Path top, Path file, ObjectInserter ins) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        ObjectId id = ins.insert(Constants.OBJ_BLOB, content);
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        String rel = top.relativize(file).toString().replace('\\', '/');
+        return new DirCacheEditor.PathEdit(rel) {
+            @Override
+            public void apply(DirCacheEntry ent) {
+                ent.setObjectId(id);
+                ent.setFileMode(FileMode.REGULAR_FILE);
+                ent.setLength(content.length);
+                ent.setLastModified(a.lastModifiedTime().toInstant());
+            }
+        };
+    }
+
+    /** After a crash between a move and its staging: find what changed under these folders and stage it. */
+    public Set<String> stageUncommitted(String folder) {
+        try {
+            Status st = git.status().addPath(folder).call();
+            Set<String> changed = new TreeSet<>();
+            changed.addAll(st.getUntracked());
+            changed.addAll(st.getMissing());
+            changed.addAll(st.getModified());
+            stage(changed);
+            return changed;
+        } catch (GitAPIException e) {
+            throw new IllegalStateException("cannot read the status of " + workTree() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the index differs from HEAD: something staged waits for a commit. Hashes the index's
+     * trees without writing them, so it costs no working-tree scan.
+     */
+    public boolean indexDiffersFromHead() {
+        Repository r = git.getRepository();
+        try (RevWalk w = new RevWalk(r); ObjectInserter f = new HashingInserter()) {
+            DirCache dc = r.readDirCache();
+            ObjectId head = r.resolve(Constants.HEAD);
+            if (head == null) {
+                return dc.getEntryCount() > 0;
+            }
+            return !w.parseCommit(head).getTree().getId().equals(dc.writeTree(f));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compare the index of " + workTree() + " with HEAD", e);
+        }
+    }
+
+    /** Computes object ids without storing anything: enough to compare the index with HEAD. */
+    private static final class HashingInserter extends ObjectInserter.Formatter {
+        @Override
+        public ObjectId insert(int type, long length, java.io.InputStream in) throws IOException {
+            return idFor(type, length, in);
+        }
+
+        @Override
+        public ObjectId insert(int type, byte[] data, int off, int len) {
+            return idFor(type, data, off, len);
+        }
+    }
+
+    // --- merging -------------------------------------------------------------------------------
+
+    /**
+     * ICGC's rule: bring in the admin branch only once it holds the last scheduler commit that reached
+     * the remote, so operators always edit on top of what the scheduler did. Conflicts are found in
+     * memory first; a conflicting merge changes nothing.
+     */
+    public MergeOutcome mergeAdmin() {
+        if (!hasRemote) {
+            return MergeOutcome.of(MergeOutcome.Kind.LOCAL_ONLY, "no remote");
+        }
+        try {
+            fetch();
+            Repository r = git.getRepository();
+            ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
+            if (admin == null) {
+                return MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "the remote has no branch " + adminBranch);
+            }
+            ObjectId head = r.resolve(Constants.HEAD);
+            try (RevWalk w = new RevWalk(r)) {
+                RevCommit adminC = w.parseCommit(admin);
+                RevCommit headC = w.parseCommit(head);
+                if (w.isMergedInto(adminC, headC)) {
+                    return MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, adminBranch + " has nothing new");
+                }
+                ObjectId pushed = r.resolve("refs/remotes/" + REMOTE + "/" + branch);
+                RevCommit last = pushed == null ? headC : w.parseCommit(pushed);
+                w.reset();
+                if (!w.isMergedInto(w.parseCommit(last), w.parseCommit(admin))) {
+                    return MergeOutcome.of(MergeOutcome.Kind.WAITING, adminBranch + " has not taken in "
+                            + branch + " " + last.abbreviate(8).name() + " yet");
+                }
+            }
+            return merge(admin, adminBranch);
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot merge " + adminBranch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After a rejected push: bring in what others pushed to the scheduler branch. */
+    public MergeOutcome catchUpRemoteBranch() {
+        try {
+            fetch();
+            ObjectId theirs = git.getRepository().resolve("refs/remotes/" + REMOTE + "/" + branch);
+            if (theirs == null) {
+                return MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "the remote has no branch " + branch);
+            }
+            return merge(theirs, REMOTE + "/" + branch);
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot merge " + REMOTE + "/" + branch + ": " + e.getMessage(), e);
+        }
+    }
+
+    private MergeOutcome merge(ObjectId theirs, String name) throws IOException, GitAPIException {
+        Repository r = git.getRepository();
+        ObjectId head = r.resolve(Constants.HEAD);
+        ResolveMerger dry = (ResolveMerger) MergeStrategy.RECURSIVE.newMerger(r, true);
+        if (!dry.merge(head, theirs)) {
+            List<String> paths = new ArrayList<>(dry.getUnmergedPaths());
+            dry.getFailingPaths();
+            throw new GitConflictException("merging " + name + " into " + branch + " would conflict; nothing was changed",
+                    paths);
+        }
+        MergeResult res = git.merge().include(theirs).setCommit(true).setFastForward(MergeCommand.FastForwardMode.FF)
+                .setMessage("[scheduler] merge " + name).call();
+        if (!res.getMergeStatus().isSuccessful()) {
+            git.reset().setMode(ResetCommand.ResetType.HARD).setRef(head.name()).call();
+            throw new GitConflictException("merging " + name + " into " + branch + " failed (" + res.getMergeStatus()
+                    + "); the clone was reset to " + head.abbreviate(8).name(), List.of());
+        }
+        return MergeOutcome.of(MergeOutcome.Kind.MERGED, name + ": " + res.getMergeStatus());
+    }
+
+    private void fetch() throws GitAPIException {
+        git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/" + REMOTE + "/*")).call();
+    }
+
+    // --- pushing -------------------------------------------------------------------------------
+
+    /** Reads camel-git's push answer; a refused update becomes a {@link PushRejectedException}. */
+    public static void checkPushResults(Iterable<PushResult> results) {
+        if (results == null) {
+            throw new IllegalStateException("the push gave no result");
+        }
+        for (PushResult pr : results) {
+            for (RemoteRefUpdate u : pr.getRemoteUpdates()) {
+                switch (u.getStatus()) {
+                    case OK, UP_TO_DATE -> {
+                    }
+                    case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED, REJECTED_OTHER_REASON, REJECTED_NODELETE ->
+                            throw new PushRejectedException("push of " + u.getRemoteName() + " rejected: " + u.getStatus()
+                                    + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")"));
+                    default -> throw new IllegalStateException("push of " + u.getRemoteName() + " failed: " + u.getStatus());
+                }
+            }
+        }
+    }
+
+    /** Commits on the scheduler branch that the remote does not have yet. */
+    public boolean hasUnpushedCommits() {
+        try {
+            Repository r = git.getRepository();
+            ObjectId head = r.resolve(Constants.HEAD);
+            if (head == null) {
+                return false;
+            }
+            ObjectId remote = r.resolve("refs/remotes/" + REMOTE + "/" + branch);
+            return !head.equals(remote);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<Instant> headCommitTime() {
+        try (RevWalk w = new RevWalk(git.getRepository())) {
+            ObjectId head = git.getRepository().resolve(Constants.HEAD);
+            return head == null ? Optional.empty() : Optional.of(Instant.ofEpochSecond(w.parseCommit(head).getCommitTime()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<ObjectId> head() {
+        try {
+            return Optional.ofNullable(git.getRepository().resolve(Constants.HEAD));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Remote URLs may carry credentials; never print them. */
+    public static String redact(String url) {
+        if (url == null || url.isBlank()) {
+            return "(none)";
+        }
+        try {
+            URIish u = new URIish(url);
+            return u.getPass() == null && u.getUser() == null ? url : u.setPass(null).setUser(null).toString();
+        } catch (Exception e) {
+            return "(unparseable URL)";
+        }
+    }
+
+    @Override
+    public void close() {
+        git.close();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.caravan.tracking;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.model.JobRef;
+import dev.caravan.model.State;
+import dev.caravan.model.Transition;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The scheduler's own bookkeeping beside the tree, in {@code .git/caravan/} so it is never committed:
+ * submit intents (crash safety), the transitions since the last push (Slack summary, failure
+ * threshold), the time of the last push, and the dirty marker.
+ */
+public final class Journal {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    public Journal(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir.resolve("intents"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path dirtyMarker() {
+        return dir.resolve("dirty");
+    }
+
+    public Path lockDir() {
+        return dir;
+    }
+
+    // --- intents -------------------------------------------------------------------------------
+
+    public void recordIntent(Intent intent) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("job", intent.job().path());
+        n.put("env", intent.env());
+        n.put("token", intent.token());
+        n.put("attempt", intent.attempt());
+        n.put("epoch", intent.epoch());
+        TrackingTree.writeDurably(intentFile(intent.job()), n.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void clearIntent(JobRef job) {
+        try {
+            Files.deleteIfExists(intentFile(job));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the submit intent of " + job, e);
+        }
+    }
+
+    public List<Intent> intents() {
+        List<Intent> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("intents"), "*.json")) {
+            for (Path p : ds) {
+                JsonNode n = JSON.readTree(p.toFile());
+                String[] parts = n.get("job").asText().split("/");
+                out.add(new Intent(new JobRef(parts[0], parts[1], parts[2]), n.get("env").asText(),
+                        n.get("token").asText(), n.get("attempt").asInt(), n.get("epoch").asLong()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read submit intents in " + dir, e);
+        }
+        return out;
+    }
+
+    private Path intentFile(JobRef job) {
+        return dir.resolve("intents").resolve(sha1(job.path()) + ".json");
+    }
+
+    // --- transitions since the last push --------------------------------------------------------
+
+    public void recordTransitions(List<Transition> transitions, long epoch) {
+        if (transitions.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Transition t : transitions) {
+            sb.append(epoch).append('\t').append(t.env().isEmpty() ? "-" : t.env()).append('\t')
+                    .append(t.ref().group()).append('\t').append(t.ref().batch()).append('\t')
+                    .append(t.ref().jobId()).append('\t').append(t.from()).append('\t').append(t.to()).append('\n');
+        }
+        try {
+            Files.writeString(sincePush(), sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + sincePush(), e);
+        }
+    }
+
+    public List<Transition> transitionsSincePush() {
+        Path p = sincePush();
+        if (!Files.exists(p)) {
+            return List.of();
+        }
+        List<Transition> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.split("\t");
+                if (f.length != 7) {
+                    continue; // a torn last line after a crash: the move itself is in the tree
+                }
+                out.add(new Transition(new JobRef(f[2], f[3], f[4]), State.of(f[5]), State.of(f[6]),
+                        f[1].equals("-") ? "" : f[1], ""));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+        return out;
+    }
+
+    public void pushed(long epochMillis) {
+        TrackingTree.writeDurably(dir.resolve("last-push"), Long.toString(epochMillis).getBytes(StandardCharsets.UTF_8));
+        try {
+            Files.deleteIfExists(sincePush());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset " + sincePush(), e);
+        }
+    }
+
+    public Optional<Long> lastPush() {
+        Path p = dir.resolve("last-push");
+        try {
+            return Files.exists(p) ? Optional.of(Long.parseLong(Files.readString(p).trim())) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path sincePush() {
+        return dir.resolve("since-push.tsv");
+    }
+
+    static String sha1(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

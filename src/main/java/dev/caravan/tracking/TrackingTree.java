@@ -1,0 +1,217 @@
+package dev.caravan.tracking;
+
+import dev.caravan.model.BadInputException;
+import dev.caravan.model.Job;
+import dev.caravan.model.JobRef;
+import dev.caravan.model.RunMarker;
+import dev.caravan.model.State;
+import dev.caravan.model.Transition;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The only code that touches {@code jobs/}: reads it into the index, moves job folders, writes run
+ * markers and flag files, and remembers every path it changed so that Git stages exactly those.
+ */
+public final class TrackingTree {
+
+    public static final String JOBS = "jobs";
+
+    private final Path root;
+    private final Path jobs;
+    private final Optional<Path> dirtyMarker;
+    private final ParamsReader paramsReader = new ParamsReader();
+    private final Set<String> touched = new TreeSet<>();
+    private JobIndex index = new JobIndex();
+
+    /**
+     * @param dirtyMarker a file written before the first unstaged change, so that a crash between a
+     *                    move and its staging is noticed on the next start; empty for plain folders
+     */
+    public TrackingTree(Path root, Optional<Path> dirtyMarker) {
+        this.root = root.toAbsolutePath().normalize();
+        this.jobs = this.root.resolve(JOBS);
+        this.dirtyMarker = dirtyMarker;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path jobsDir() {
+        return jobs;
+    }
+
+    /** Reads the whole tree; done at start and after a merge brought other people's changes. */
+    public ScanResult load() {
+        ScanResult r = new TreeScanner().scan(jobs.toFile());
+        index = r.index();
+        return r;
+    }
+
+    public JobIndex index() {
+        return index;
+    }
+
+    public Path jobDir(Job job) {
+        return dir(job.ref(), job.state());
+    }
+
+    private Path dir(JobRef ref, State state) {
+        return jobs.resolve(ref.group()).resolve(ref.batch()).resolve(state.name()).resolve(ref.jobId());
+    }
+
+    public Map<String, Object> readParams(Job job) {
+        Path p = jobDir(job).resolve(TreeScanner.PARAMS);
+        if (!Files.isRegularFile(p)) {
+            throw new BadInputException("missing " + p);
+        }
+        return paramsReader.read(p);
+    }
+
+    /** Moves the job folder (an atomic rename) and keeps the index in step. */
+    public Transition move(JobRef ref, State to, String reason) {
+        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Path from = jobDir(job);
+        Path dest = dir(ref, to);
+        if (Files.exists(dest)) {
+            throw new IllegalStateException("cannot move " + ref + " to " + to + ": " + dest + " already exists");
+        }
+        markDirty();
+        List<String> files = listFiles(from);
+        try {
+            Files.createDirectories(dest.getParent());
+            Files.move(from, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " to " + dest, e);
+        }
+        for (String f : files) {
+            touched.add(rel(from.resolve(f)));
+            touched.add(rel(dest.resolve(f)));
+        }
+        index.move(ref, to);
+        index.noteState(ref.group(), to);
+        String env = job.newestRun().map(RunMarker::env).orElse("");
+        return new Transition(ref, job.state(), to, env, reason);
+    }
+
+    public void addMarker(JobRef ref, RunMarker marker) {
+        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Path file = jobDir(job).resolve(marker.fileName());
+        markDirty();
+        writeDurably(file, new byte[0]);
+        touched.add(rel(file));
+        index.addRun(ref, marker);
+    }
+
+    /** Adds a new job folder with its params.json (import); refuses to overwrite anything. */
+    public void addJob(JobRef ref, State state, byte[] paramsJson) {
+        Path dir = dir(ref, state);
+        if (Files.exists(dir)) {
+            throw new BadInputException("job folder " + dir + " already exists");
+        }
+        markDirty();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        Path p = dir.resolve(TreeScanner.PARAMS);
+        // No fsync per file: an import of thousands of rows is made durable by its commit.
+        write(p, paramsJson, false);
+        touched.add(rel(p));
+        index.put(new Job(ref, state, List.of()));
+    }
+
+    /** Writes a file of a batch ({@code batch-summary.tsv}) and stages it. */
+    public void writeBatchFile(String group, String batch, String name, String content) {
+        Path p = jobs.resolve(group).resolve(batch).resolve(name);
+        markDirty();
+        write(p, content.getBytes(StandardCharsets.UTF_8), false);
+        touched.add(rel(p));
+    }
+
+    public Path pauseFile(String env) {
+        return jobs.resolve("pause." + env);
+    }
+
+    public Path excessiveFailureFile(String env) {
+        return jobs.resolve("excessive_failure." + env + ".txt");
+    }
+
+    public boolean isPaused(String env) {
+        return Files.exists(pauseFile(env));
+    }
+
+    public boolean hasExcessiveFailureFlag(String env) {
+        return Files.exists(excessiveFailureFile(env));
+    }
+
+    public void writeExcessiveFailureFlag(String env, String text) {
+        Path p = excessiveFailureFile(env);
+        markDirty();
+        writeDurably(p, text.getBytes(StandardCharsets.UTF_8));
+        touched.add(rel(p));
+    }
+
+    /** The paths changed since the last call, relative to the root, '/'-separated. */
+    public Set<String> takeTouched() {
+        Set<String> out = new TreeSet<>(touched);
+        touched.clear();
+        return out;
+    }
+
+    public boolean hasTouched() {
+        return !touched.isEmpty();
+    }
+
+    private String rel(Path p) {
+        return root.relativize(p).toString().replace(File.separatorChar, '/');
+    }
+
+    private void markDirty() {
+        if (touched.isEmpty() && dirtyMarker.isPresent() && !Files.exists(dirtyMarker.get())) {
+            writeDurably(dirtyMarker.get(), new byte[0]);
+        }
+    }
+
+    private static List<String> listFiles(Path dir) {
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            throw new UncheckedIOException(new IOException("cannot list " + dir));
+        }
+        return List.of(names);
+    }
+
+    static void writeDurably(Path file, byte[] content) {
+        write(file, content, true);
+    }
+
+    /** Atomic (a reader sees the old file or the new one), and forced to disk when {@code sync}. */
+    private static void write(Path file, byte[] content, boolean sync) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            Files.write(tmp, content);
+            if (sync) {
+                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}
