@@ -33,6 +33,7 @@ public class CaravanConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         CaravanSettings settings = readSettings(context.getPropertiesComponent());
+        publishDefaults(context.getPropertiesComponent());
         Map<String, BackendFactory> factories = Backends.factories();
         Redactor.register(settings.slackWebhookUrl());
         Engine engine = Engine.open(settings, factories, Clock.systemUTC());
@@ -66,6 +67,15 @@ public class CaravanConfiguration implements CamelConfiguration {
                 engine.close();
             }
         }, true, true);
+    }
+
+    /** The routes say {{caravan.x}}: unset keys resolve to the same defaults the Java side uses. */
+    private static void publishDefaults(PropertiesComponent pc) {
+        CaravanSettings.defaults().forEach((k, v) -> {
+            if (pc.resolveProperty(k).isEmpty()) {
+                pc.addInitialProperty(k, v);
+            }
+        });
     }
 
     static CaravanSettings readSettings(PropertiesComponent pc) {

@@ -57,6 +57,7 @@ public record CaravanSettings(
         KEYS.put("caravan.triggers.enabled", "true");
         KEYS.put("caravan.slack.webhook-url", "");
         KEYS.put("caravan.slack.channel", "#caravan");
+        KEYS.put("caravan.slack.min-interval-ms", "1000");
         KEYS.put("caravan.groups.priority", "");
         KEYS.put("caravan.groups.exclude", "");
     }
@@ -66,6 +67,10 @@ public record CaravanSettings(
 
     /** Other parts (sources, routes of later capabilities) may own whole sub-trees of keys. */
     private static final Set<String> FOREIGN_PREFIXES = new LinkedHashSet<>();
+
+    public static Map<String, String> defaults() {
+        return java.util.Collections.unmodifiableMap(KEYS);
+    }
 
     public static void allowPrefix(String prefix) {
         FOREIGN_PREFIXES.add(prefix);
