@@ -1,0 +1,79 @@
+package dev.caravan.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real daemon process SIGKILLed right after a backend accepted a submission and before the job was
+ * moved: after a restart no job has run twice and none is lost.
+ */
+class CrashSafetyTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killAll() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private Process daemon(Path config, Path log, Map<String, String> env) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.caravan.cli.Caravan", "run", "--config", config.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    @Test
+    void killBetweenSubmitAndMoveThenRestart() throws Exception {
+        FlowFixture fx = new FlowFixture(dir, 3);
+        fx.slack.close();
+        Map<String, String> s = fx.settings("local1", 1);
+        s.remove("caravan.slack.webhook-url");
+        s.put("caravan.triggers.enabled", "true");
+        s.put("caravan.cycle.cron", "0/1 * * * * ?");
+        s.put("camel.main.routes-reload-enabled", "false");
+        Path config = DaemonHarness.writeConfig(dir.resolve("daemon.properties"), s);
+        Path signal = dir.resolve("submitted");
+
+        Process first = daemon(config, dir.resolve("first.log"), Map.of("CARAVAN_FAULT_PAUSE_AFTER_SUBMIT", signal.toString()));
+        Poll.until("a submission accepted by the backend", Duration.ofSeconds(60), () -> Files.exists(signal) || !first.isAlive());
+        assertThat(first.isAlive()).as("daemon alive at the fault point; log: " + dir.resolve("first.log")).isTrue();
+        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
+        String job = Files.readString(signal);
+        assertThat(job).isEqualTo("PACA-CA/2021-06-20/job.0001");
+        // the job ran (or runs) but the tree still has it in backlog, without a marker
+        assertThat(fx.jobsIn("backlog")).contains("job.0001");
+
+        Process second = daemon(config, dir.resolve("second.log"), Map.of());
+        Poll.until("all three jobs completed", Duration.ofSeconds(90),
+                () -> fx.jobsIn("completed").size() == 3 || !second.isAlive());
+        assertThat(second.isAlive()).as("second daemon alive").isTrue();
+
+        assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
+        assertThat(fx.jobsIn("backlog")).isEmpty();
+        assertThat(fx.jobsIn("queued")).isEmpty();
+        try (var files = Files.list(fx.tracking().resolve("jobs/PACA-CA/2021-06-20/completed/job.0001"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("run."))).hasSize(1);
+        }
+        assertThat(Files.readString(dir.resolve("second.log"))).contains("Recovered the submission of PACA-CA/2021-06-20/job.0001");
+        File[] intents = fx.tracking().resolve(".git/caravan/intents").toFile().listFiles();
+        assertThat(intents).isEmpty();
+    }
+}
