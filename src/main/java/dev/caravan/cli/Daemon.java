@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Runs Camel Main: as the daemon, or for exactly one cycle under the cycle lock. */
-final class Daemon {
+public final class Daemon {
 
     /** Returned by {@code run} in daemon mode once Camel Main has stopped normally. */
     static final int RUNNING = -1;
@@ -38,12 +38,22 @@ final class Daemon {
     private Daemon() {
     }
 
-    static int run(Options o, boolean once, PrintStream out, PrintStream err) {
+    /** Camel Main with Caravan's configuration class, on a properties file or the embedded default. */
+    public static Main newMain(Optional<Path> config) {
         Main main = new Main();
         main.configure().addConfiguration(CaravanConfiguration.class);
-        Optional<Path> config = ConfigFile.location(o);
         main.setPropertyPlaceholderLocations(config.map(p -> "file:" + p.toAbsolutePath())
                 .orElse("classpath:application.properties"));
+        // Camel Main logs its settings at start; these hold secrets and must show as xxxxxx.
+        main.addInitialProperty("camel.main.additional-sensitive-keywords", SENSITIVE);
+        return main;
+    }
+
+    static final String SENSITIVE = "webhook-url,webhookurl,client-secret,api-key,apikey,api-token";
+
+    static int run(Options o, boolean once, PrintStream out, PrintStream err) {
+        Optional<Path> config = ConfigFile.location(o);
+        Main main = newMain(config);
         if (!Files.isDirectory(Path.of("routes"))) {
             main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
