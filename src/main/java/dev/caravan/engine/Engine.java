@@ -76,6 +76,8 @@ public final class Engine implements AutoCloseable {
     private boolean pendingCommit;
     private boolean pushNow;
     private volatile Instant lastCycleEnd;
+    private long cycleStart;
+    private int cycleMoves;
     private volatile String lastCycleProblem;
 
     private Engine(CaravanSettings settings, GitRepo git, TrackingTree tree, Journal journal,
@@ -143,6 +145,8 @@ public final class Engine implements AutoCloseable {
      * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
      */
     public synchronized List<Notification> beginCycle() {
+        cycleStart = System.nanoTime();
+        cycleMoves = 0;
         List<Notification> out = new ArrayList<>();
         boolean reread = false;
         if (Files.exists(journal.dirtyMarker())) {
@@ -208,7 +212,7 @@ public final class Engine implements AutoCloseable {
             journal.clearIntent(intent.job());
             LOG.info("Recovered the submission of {} to {} as run {}", intent.job(), env, id);
         }
-        journal.recordTransitions(moved, now().getEpochSecond());
+        recordMoves(moved);
         return out;
     }
 
@@ -249,7 +253,7 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
-        journal.recordTransitions(moved, now().getEpochSecond());
+        recordMoves(moved);
         if (!failures.isEmpty()) {
             out.add(Notification.warning(listing(failures.size() + " jobs failed on " + env, failures)));
         }
@@ -308,7 +312,7 @@ public final class Engine implements AutoCloseable {
             moved.add(tree.move(job.ref(), State.QUEUED, "submitted as " + runId));
             journal.clearIntent(job.ref());
         }
-        journal.recordTransitions(moved, now().getEpochSecond());
+        recordMoves(moved);
         if (!moved.isEmpty()) {
             LOG.info("Released {} jobs on {}", moved.size(), env);
         }
@@ -368,6 +372,8 @@ public final class Engine implements AutoCloseable {
     public synchronized void cycleSucceeded() {
         lastCycleEnd = now();
         lastCycleProblem = null;
+        LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - cycleStart) / 1_000_000,
+                cycleMoves, tree.index().size());
     }
 
     /** The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL, nothing lost. */
@@ -409,6 +415,11 @@ public final class Engine implements AutoCloseable {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
+
+    private void recordMoves(List<Transition> moved) {
+        journal.recordTransitions(moved, now().getEpochSecond());
+        cycleMoves += moved.size();
+    }
 
     private Backend backend(String env) {
         Backend b = backends.get(env);

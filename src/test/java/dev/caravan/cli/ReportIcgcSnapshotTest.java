@@ -72,6 +72,7 @@ class ReportIcgcSnapshotTest {
                 .map(l -> l + "\n").reduce("", String::concat);
 
         assertThat(report.code()).as(report.err()).isZero();
+        assertThat(report.err()).as("every real marker and backlog params.json reads cleanly").isEmpty();
         assertThat(loop).isNotEmpty();
         assertThat(loop.lines().count() % 4).isZero();
         assertThat(caravan).isEqualTo(loop);

@@ -1,12 +1,14 @@
 package dev.caravan.model;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,6 +67,27 @@ class RunMarkerTest {
             "RUN.1.env.x"})
     void malformedNamesAreRejected(String name) {
         assertThat(RunMarker.parse(name)).isEmpty();
+    }
+
+    // MAIN-CODE BUG (model/RunMarker.parse): the file-name pattern accepts an env starting with '-' or '_'
+    // and a run id of any length, but the constructor refuses them (ENV needs a letter or digit first,
+    // RUN_ID is at most 200 characters), so parse throws IllegalArgumentException instead of returning
+    // Optional.empty() as documented. Left failing on purpose.
+    @ParameterizedTest
+    @MethodSource("namesOnlyTheConstructorRefuses")
+    void namesTheConstructorRefusesAreRejectedWithoutThrowing(String name) {
+        assertThat(RunMarker.parse(name)).isEmpty();
+    }
+
+    static Stream<String> namesOnlyTheConstructorRefuses() {
+        return Stream.of("run.1.-env.x", "run.1._env.x", "run.1.env." + "a".repeat(201));
+    }
+
+    @Test
+    void theLongestRunIdTheConstructorTakesStillParses() {
+        String name = "run.1.env." + "a".repeat(200);
+
+        assertThat(RunMarker.parse(name)).map(RunMarker::fileName).contains(name);
     }
 
     @Test

@@ -163,6 +163,29 @@ class GitRepoTest {
     }
 
     @Test
+    void aJobFolderWithASubfolderIsCommittedAsItsRenameToo() throws Exception {
+        Path work = tmp.resolve("tracking");
+        try (GitRepo repo = GitRepo.open(work, "", "scheduler", "main")) {
+            seedJobs(work);
+            write(work, BATCH + "backlog/job.0002/logs/stdout.txt", "hello\n");
+            try (Git g = Git.wrap(repo.repository())) {
+                g.add().addFilepattern(".").call();
+            }
+            repo.commit("initial");
+
+            schedulerMove(repo, "job.0002", State.FAILED);
+
+            assertThat(git(work, "diff-tree", "-r", "--no-commit-id", "--no-renames", "--name-status", "HEAD")
+                    .lines().sorted().toList()).containsExactly(
+                    "A\t" + BATCH + "failed/job.0002/logs/stdout.txt",
+                    "A\t" + BATCH + "failed/job.0002/params.json",
+                    "D\t" + BATCH + "backlog/job.0002/logs/stdout.txt",
+                    "D\t" + BATCH + "backlog/job.0002/params.json");
+            assertClean(work);
+        }
+    }
+
+    @Test
     void stagedButUncommittedIsSeenAsIndexDifferingFromHead() throws Exception {
         Path work = tmp.resolve("tracking");
         try (GitRepo repo = GitRepo.open(work, "", "scheduler", "main")) {
