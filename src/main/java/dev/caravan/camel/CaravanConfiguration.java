@@ -40,6 +40,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("engine", engine);
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
+        context.addRoutes(new SubmitRoutes(settings));
 
         if (!settings.slackWebhookUrl().isBlank()) {
             // On the component, not in the endpoint URI: URIs are logged, and the webhook URL is a secret.

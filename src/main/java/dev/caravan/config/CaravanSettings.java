@@ -63,7 +63,8 @@ public record CaravanSettings(
     }
 
     /** Keys every environment has, whatever its backend. */
-    static final Set<String> COMMON_ENV_KEYS = Set.of("backend", "max-parallel-runs", "excessive-failure-threshold");
+    static final Set<String> COMMON_ENV_KEYS = Set.of("backend", "max-parallel-runs", "excessive-failure-threshold",
+            "submit-interval", "submit-rate");
 
     /** Other parts (sources, routes of later capabilities) may own whole sub-trees of keys. */
     private static final Set<String> FOREIGN_PREFIXES = new LinkedHashSet<>();
@@ -164,6 +165,8 @@ public record CaravanSettings(
         int threshold = positiveInt(p + "excessive-failure-threshold",
                 resolve.apply(p + "excessive-failure-threshold").orElse("10"), 0);
         Environment env = new Environment(name, kind, maxRuns, threshold, settings);
+        submitInterval(env);
+        submitRate(env);
         try {
             factory.validate(env);
         } catch (ConfigException e) {
@@ -177,6 +180,21 @@ public record CaravanSettings(
             throw new ConfigException(p + "backend", msg);
         }
         return env;
+    }
+
+    /** Pause between two submissions on this environment ({@code 0s}: none). */
+    public static Duration submitInterval(Environment env) {
+        String key = ENV_PREFIX + env.name() + ".submit-interval";
+        Duration d = Durations.parse(key, env.setting("submit-interval").orElse("0s"));
+        if (d.isNegative()) {
+            throw new ConfigException(key, "must not be negative");
+        }
+        return d;
+    }
+
+    /** Submissions per second on this environment ({@code 0}: unlimited). */
+    public static int submitRate(Environment env) {
+        return positiveInt(ENV_PREFIX + env.name() + ".submit-rate", env.setting("submit-rate").orElse("0"), 0);
     }
 
     private static int positiveInt(String key, String value, int min) {

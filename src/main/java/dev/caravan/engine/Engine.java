@@ -70,6 +70,8 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, String> envProblems = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> refusals = new LinkedHashMap<>();
+    private final Map<String, Integer> released = new LinkedHashMap<>();
 
     private ObjectId indexedHead;
     private boolean firstCycle = true;
@@ -276,51 +278,78 @@ public final class Engine implements AutoCloseable {
         return d;
     }
 
-    /** Fills the free slots of {@code env} from the backlog. */
-    public synchronized List<Notification> release(String env) {
-        List<Notification> out = new ArrayList<>();
+    /**
+     * Picks the backlog jobs for the free slots of {@code env}; the route then hands each to
+     * {@link #submit} through the environment's throttle.
+     */
+    public synchronized List<Release> planRelease(String env) {
         Environment e = settings.environments().get(env);
-        Backend backend = backend(env);
         int slots = e.maxParallelRuns() - tree.index().inFlight(env).size();
         Set<JobRef> pending = journal.intents().stream().map(Intent::job).collect(Collectors.toSet());
         List<Job> picks = planner.pick(tree.index().inState(State.BACKLOG), env, slots,
                 j -> !tree.index().isHeld(j.ref()) && !pending.contains(j.ref()));
-        List<Transition> moved = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
+        List<Release> out = new ArrayList<>(picks.size());
         for (Job job : picks) {
-            Map<String, Object> params;
             try {
-                params = tree.readParams(job);
+                out.add(new Release(job.ref(), tree.readParams(job)));
             } catch (BadInputException ex) {
-                refused.add(ex.getMessage());
-                continue;
+                refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(ex.getMessage());
             }
-            int attempt = job.runs().size() + 1;
-            String token = job.ref().path() + "#" + attempt + "-" + nonce();
-            long epoch = now().getEpochSecond();
-            journal.recordIntent(new Intent(job.ref(), env, token, attempt, epoch));
-            String runId;
-            try {
-                runId = backend.submit(request(job, params, token, attempt));
-            } catch (BackendException ex) {
-                // The intent stays: next cycle asks the backend whether the run exists before anything else.
-                refused.add(job.ref() + ": " + ex.getMessage());
-                continue;
-            }
-            FaultPoints.afterSubmit(job.ref().path());
-            tree.addMarker(job.ref(), new RunMarker(epoch, env, runId));
-            moved.add(tree.move(job.ref(), State.QUEUED, "submitted as " + runId));
-            journal.clearIntent(job.ref());
-        }
-        recordMoves(moved);
-        if (!moved.isEmpty()) {
-            LOG.info("Released {} jobs on {}", moved.size(), env);
-        }
-        if (!refused.isEmpty()) {
-            out.add(Notification.warning(listing(refused.size() + " jobs not submitted to " + env
-                    + " (left in backlog)", refused)));
         }
         return out;
+    }
+
+    /**
+     * Submits one job: intent first (durable), then the backend, then marker and move, then the intent
+     * is cleared. The backend call runs outside the engine's lock so that submissions can overlap.
+     */
+    public void submit(String env, Release r) {
+        Backend backend = backend(env);
+        Job job;
+        String token;
+        long epoch;
+        synchronized (this) {
+            Optional<Job> j = tree.index().get(r.job());
+            if (j.isEmpty() || !j.get().state().equals(State.BACKLOG)) {
+                return; // moved by a merge since it was planned
+            }
+            job = j.get();
+            token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
+            epoch = now().getEpochSecond();
+            journal.recordIntent(new Intent(job.ref(), env, token, job.runs().size() + 1, epoch));
+        }
+        String runId;
+        try {
+            runId = backend.submit(request(job, r.params(), token, job.runs().size() + 1));
+        } catch (BackendException | RuntimeException ex) {
+            // The intent stays: next cycle asks the backend whether the run exists before anything else.
+            synchronized (this) {
+                refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(job.ref() + ": " + ex.getMessage());
+            }
+            return;
+        }
+        FaultPoints.afterSubmit(job.ref().path());
+        synchronized (this) {
+            tree.addMarker(job.ref(), new RunMarker(epoch, env, runId));
+            recordMoves(List.of(tree.move(job.ref(), State.QUEUED, "submitted as " + runId)));
+            journal.clearIntent(job.ref());
+            released.merge(env, 1, Integer::sum);
+        }
+    }
+
+    /** After the last submission of a release: one line of log, one WARNING listing what was refused. */
+    public synchronized List<Notification> releaseDone(String env) {
+        int n = released.getOrDefault(env, 0);
+        released.remove(env);
+        if (n > 0) {
+            LOG.info("Released {} jobs on {}", n, env);
+        }
+        List<String> refused = refusals.remove(env);
+        if (refused == null || refused.isEmpty()) {
+            return List.of();
+        }
+        return List.of(Notification.warning(listing(refused.size() + " jobs not submitted to " + env
+                + " (left in backlog)", refused)));
     }
 
     /** Stages exactly what this cycle touched; true when there is something to commit. */

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public record RunMarker(long epoch, String env, String runId) implements Comparable<RunMarker> {
 
-    private static final Pattern FILE = Pattern.compile("run\\.(\\d{1,12})\\.([A-Za-z0-9_-]+)\\.([A-Za-z0-9][A-Za-z0-9._:-]*)");
+    private static final Pattern FILE = Pattern.compile(
+            "run\\.(\\d{1,12})\\.([A-Za-z0-9][A-Za-z0-9_-]*)\\.([A-Za-z0-9][A-Za-z0-9._:-]{0,199})");
     private static final Pattern ENV = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 

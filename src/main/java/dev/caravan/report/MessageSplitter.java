@@ -12,6 +12,9 @@ public final class MessageSplitter {
     }
 
     public static List<String> split(String text, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         for (String line : text.split("\n", -1)) {
@@ -36,7 +39,8 @@ public final class MessageSplitter {
     }
 
     private static void flush(List<String> out, StringBuilder cur) {
-        String s = cur.toString().strip();
+        // keep a piece's leading indentation (tables, listings); only blank lines and trailing blanks go
+        String s = cur.toString().replaceFirst("^(\\s*\\n)+", "").stripTrailing();
         if (!s.isEmpty()) {
             out.add(s);
         }

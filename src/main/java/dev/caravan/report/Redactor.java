@@ -30,7 +30,10 @@ public final class Redactor {
             return null;
         }
         String out = text;
-        for (String s : SECRETS) {
+        // longest first, so a secret that is a prefix of another cannot leave the other's tail behind
+        List<String> bySize = new java.util.ArrayList<>(SECRETS);
+        bySize.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String s : bySize) {
             out = out.replace(s, "****");
         }
         return out;

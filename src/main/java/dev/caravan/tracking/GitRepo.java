@@ -295,11 +295,14 @@ public final class GitRepo implements AutoCloseable {
                     return MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, adminBranch + " has nothing new");
                 }
                 ObjectId pushed = r.resolve("refs/remotes/" + REMOTE + "/" + branch);
-                RevCommit last = pushed == null ? headC : w.parseCommit(pushed);
-                w.reset();
-                if (!w.isMergedInto(w.parseCommit(last), w.parseCommit(admin))) {
-                    return MergeOutcome.of(MergeOutcome.Kind.WAITING, adminBranch + " has not taken in "
-                            + branch + " " + last.abbreviate(8).name() + " yet");
+                // Never pushed: operators cannot have merged anything of ours yet, so nothing to wait for.
+                if (pushed != null) {
+                    RevCommit last = w.parseCommit(pushed);
+                    w.reset();
+                    if (!w.isMergedInto(w.parseCommit(last), w.parseCommit(admin))) {
+                        return MergeOutcome.of(MergeOutcome.Kind.WAITING, adminBranch + " has not taken in "
+                                + branch + " " + last.abbreviate(8).name() + " yet");
+                    }
                 }
             }
             return merge(admin, adminBranch);

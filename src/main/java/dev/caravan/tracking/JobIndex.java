@@ -27,6 +27,8 @@ public final class JobIndex {
     private final Map<JobRef, Job> jobs = new HashMap<>();
     private final Map<State, NavigableSet<JobRef>> byState = new TreeMap<>();
     private final Map<JobRef, String> held = new TreeMap<>();
+    /** Second copies of a job found in another state folder: held, never scheduled, but counted as the shell loop does. */
+    private final Map<String, Map<State, Integer>> duplicateCopies = new TreeMap<>();
     /** Every state folder seen per group, even empty ones, so the report can list them. */
     private final Map<String, java.util.Set<State>> statesSeen = new TreeMap<>();
 
@@ -41,6 +43,10 @@ public final class JobIndex {
 
     void noteState(String group, State state) {
         statesSeen.computeIfAbsent(group, g -> new TreeSet<>()).add(state);
+    }
+
+    void countDuplicate(JobRef ref, State state) {
+        duplicateCopies.computeIfAbsent(ref.group(), g -> new TreeMap<>()).merge(state, 1, Integer::sum);
     }
 
     void hold(JobRef ref, String reason) {
@@ -124,6 +130,8 @@ public final class JobIndex {
         for (Job j : jobs.values()) {
             out.computeIfAbsent(j.ref().group(), g -> new TreeMap<>()).merge(j.state(), 1, Integer::sum);
         }
+        duplicateCopies.forEach((g, m) -> m.forEach((s, n) ->
+                out.computeIfAbsent(g, x -> new TreeMap<>()).merge(s, n, Integer::sum)));
         return out;
     }
 }

@@ -63,6 +63,7 @@ public final class TreeScanner {
                     + state + ")";
             warnings.add(why + "; both are left where they are: " + jobDir);
             index.hold(ref, why);
+            index.countDuplicate(ref, state);
             return;
         }
         String[] names = jobDir.list();
