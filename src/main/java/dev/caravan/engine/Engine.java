@@ -71,7 +71,10 @@ public final class Engine implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, String> envProblems = new ConcurrentHashMap<>();
     private final Map<String, List<String>> refusals = new LinkedHashMap<>();
+    private final Map<String, List<String>> criticals = new LinkedHashMap<>();
     private final Map<String, Integer> released = new LinkedHashMap<>();
+    /** Environments whose backend failed critically in this cycle: they release nothing more. */
+    private final Set<String> blocked = ConcurrentHashMap.newKeySet();
 
     private ObjectId indexedHead;
     private boolean firstCycle = true;
@@ -149,6 +152,7 @@ public final class Engine implements AutoCloseable {
     public synchronized List<Notification> beginCycle() {
         cycleStart = System.nanoTime();
         cycleMoves = 0;
+        blocked.clear();
         List<Notification> out = new ArrayList<>();
         boolean reread = false;
         if (Files.exists(journal.dirtyMarker())) {
@@ -194,8 +198,11 @@ public final class Engine implements AutoCloseable {
             try {
                 runId = backend.findSubmission(request(job.get(), Map.of(), intent.token(), intent.attempt()));
             } catch (BackendException e) {
-                out.add(Notification.warning("cannot tell whether " + intent.job() + " reached " + env
-                        + " (will ask again next cycle; the job is not released meanwhile): " + e.getMessage()));
+                out.add(trouble(env, e, "cannot tell whether " + intent.job() + " reached " + env
+                        + " (will ask again next cycle; the job is not released meanwhile)"));
+                if (e.isCritical()) {
+                    break;
+                }
                 continue;
             }
             if (runId.isEmpty()) {
@@ -234,8 +241,7 @@ public final class Engine implements AutoCloseable {
             envProblems.remove(env);
         } catch (BackendException e) {
             envProblems.put(env, e.getMessage());
-            out.add(Notification.warning("cannot poll " + env + " (no job moved, will ask again next cycle): "
-                    + e.getMessage()));
+            out.add(trouble(env, e, "cannot poll " + env + " (no job moved, will ask again next cycle)"));
             return out;
         }
         List<Transition> moved = new ArrayList<>();
@@ -268,6 +274,9 @@ public final class Engine implements AutoCloseable {
 
     /** Pause flag, excessive-failure flag, failure threshold; writes the flag when the threshold is reached. */
     public synchronized GateDecision gates(String env) {
+        if (blocked.contains(env)) {
+            return new GateDecision(false, List.of(), Optional.empty()); // already reported CRITICAL
+        }
         Environment e = settings.environments().get(env);
         GateDecision d = Gates.evaluate(env, tree.isPaused(env), tree.hasExcessiveFailureFlag(env),
                 e.excessiveFailureThreshold(), journal.transitionsSincePush());
@@ -308,6 +317,9 @@ public final class Engine implements AutoCloseable {
         Job job;
         String token;
         long epoch;
+        if (blocked.contains(env)) {
+            return;
+        }
         synchronized (this) {
             Optional<Job> j = tree.index().get(r.job());
             if (j.isEmpty() || !j.get().state().equals(State.BACKLOG)) {
@@ -324,7 +336,13 @@ public final class Engine implements AutoCloseable {
         } catch (BackendException | RuntimeException ex) {
             // The intent stays: next cycle asks the backend whether the run exists before anything else.
             synchronized (this) {
-                refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(job.ref() + ": " + ex.getMessage());
+                if (ex instanceof BackendException be && be.isCritical()) {
+                    if (blocked.add(env)) {
+                        criticals.computeIfAbsent(env, k -> new ArrayList<>()).add(be.getMessage());
+                    }
+                } else {
+                    refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(job.ref() + ": " + ex.getMessage());
+                }
             }
             return;
         }
@@ -344,12 +362,18 @@ public final class Engine implements AutoCloseable {
         if (n > 0) {
             LOG.info("Released {} jobs on {}", n, env);
         }
-        List<String> refused = refusals.remove(env);
-        if (refused == null || refused.isEmpty()) {
-            return List.of();
+        List<Notification> out = new ArrayList<>();
+        List<String> critical = criticals.remove(env);
+        if (critical != null) {
+            out.add(Notification.critical("environment " + env + " stopped releasing in this cycle: "
+                    + String.join("; ", critical)));
         }
-        return List.of(Notification.warning(listing(refused.size() + " jobs not submitted to " + env
-                + " (left in backlog)", refused)));
+        List<String> refused = refusals.remove(env);
+        if (refused != null && !refused.isEmpty()) {
+            out.add(Notification.warning(listing(refused.size() + " jobs not submitted to " + env
+                    + " (left in backlog)", refused)));
+        }
+        return out;
     }
 
     /** Stages exactly what this cycle touched; true when there is something to commit. */
@@ -444,6 +468,15 @@ public final class Engine implements AutoCloseable {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
+
+    /** A backend failure as a notification: CRITICAL (and no releases this cycle) when the backend says so. */
+    private Notification trouble(String env, BackendException e, String what) {
+        if (e.isCritical()) {
+            blocked.add(env);
+            return Notification.critical(what + "; " + env + " releases nothing this cycle: " + e.getMessage());
+        }
+        return Notification.warning(what + ": " + e.getMessage());
+    }
 
     private void recordMoves(List<Transition> moved) {
         journal.recordTransitions(moved, now().getEpochSecond());
