@@ -64,7 +64,7 @@ public record CaravanSettings(
 
     /** Keys every environment has, whatever its backend. */
     static final Set<String> COMMON_ENV_KEYS = Set.of("backend", "max-parallel-runs", "excessive-failure-threshold",
-            "submit-interval", "submit-rate");
+            "submit-interval", "submit-rate", "batch-barrier");
 
     /** Other parts (sources, routes of later capabilities) may own whole sub-trees of keys. */
     private static final Set<String> FOREIGN_PREFIXES = new LinkedHashSet<>();
@@ -167,6 +167,7 @@ public record CaravanSettings(
         Environment env = new Environment(name, kind, maxRuns, threshold, settings);
         submitInterval(env);
         submitRate(env);
+        batchBarrier(env);
         try {
             factory.validate(env);
         } catch (ConfigException e) {
@@ -190,6 +191,11 @@ public record CaravanSettings(
             throw new ConfigException(key, "must not be negative");
         }
         return d;
+    }
+
+    /** Release batch by batch: the next batch only when every job of the current one has ended. */
+    public static boolean batchBarrier(Environment env) {
+        return bool(ENV_PREFIX + env.name() + ".batch-barrier", env.setting("batch-barrier").orElse("false"));
     }
 
     /** Submissions per second on this environment ({@code 0}: unlimited). */

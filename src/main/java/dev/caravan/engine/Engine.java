@@ -18,6 +18,7 @@ import dev.caravan.model.State;
 import dev.caravan.model.Transition;
 import dev.caravan.report.PushSummary;
 import dev.caravan.report.StateReport;
+import dev.caravan.scheduling.BatchBarrier;
 import dev.caravan.scheduling.GateDecision;
 import dev.caravan.scheduling.Gates;
 import dev.caravan.scheduling.PushPolicy;
@@ -293,10 +294,15 @@ public final class Engine implements AutoCloseable {
      */
     public synchronized List<Release> planRelease(String env) {
         Environment e = settings.environments().get(env);
-        int slots = e.maxParallelRuns() - tree.index().inFlight(env).size();
+        List<Job> inFlight = tree.index().inFlight(env);
+        int slots = e.maxParallelRuns() - inFlight.size();
         Set<JobRef> pending = journal.intents().stream().map(Intent::job).collect(Collectors.toSet());
-        List<Job> picks = planner.pick(tree.index().inState(State.BACKLOG), env, slots,
-                j -> !tree.index().isHeld(j.ref()) && !pending.contains(j.ref()));
+        List<Job> backlog = tree.index().inState(State.BACKLOG);
+        Optional<String> barrier = CaravanSettings.batchBarrier(e)
+                ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
+        List<Job> picks = planner.pick(backlog, env, slots,
+                j -> !tree.index().isHeld(j.ref()) && !pending.contains(j.ref())
+                        && barrier.map(b -> b.equals(j.ref().batch())).orElse(true));
         List<Release> out = new ArrayList<>(picks.size());
         for (Job job : picks) {
             try {
