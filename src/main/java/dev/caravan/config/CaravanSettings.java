@@ -66,15 +66,8 @@ public record CaravanSettings(
     static final Set<String> COMMON_ENV_KEYS = Set.of("backend", "max-parallel-runs", "excessive-failure-threshold",
             "submit-interval", "submit-rate", "batch-barrier");
 
-    /** Other parts (sources, routes of later capabilities) may own whole sub-trees of keys. */
-    private static final Set<String> FOREIGN_PREFIXES = new LinkedHashSet<>();
-
     public static Map<String, String> defaults() {
         return java.util.Collections.unmodifiableMap(KEYS);
-    }
-
-    public static void allowPrefix(String prefix) {
-        FOREIGN_PREFIXES.add(prefix);
     }
 
     /**
@@ -84,6 +77,8 @@ public record CaravanSettings(
     public static CaravanSettings read(Set<String> keys, Function<String, Optional<String>> resolve,
                                        Map<String, BackendFactory> backends) {
         Set<String> envNames = new TreeSet<>();
+        List<SettingsSection> sections = new ArrayList<>();
+        java.util.ServiceLoader.load(SettingsSection.class).forEach(sections::add);
         for (String k : keys) {
             if (!k.startsWith(PREFIX)) {
                 continue;
@@ -95,9 +90,17 @@ public record CaravanSettings(
                     throw new ConfigException(k, "environment settings are caravan.env.<name>.<key>");
                 }
                 envNames.add(rest.substring(0, dot));
-            } else if (!KEYS.containsKey(k) && FOREIGN_PREFIXES.stream().noneMatch(k::startsWith)) {
-                throw new ConfigException(k, "unknown setting (known: " + String.join(", ", KEYS.keySet())
-                        + ", caravan.env.<name>.<key>)");
+            } else if (!KEYS.containsKey(k)) {
+                Optional<SettingsSection> owner = sections.stream().filter(x -> k.startsWith(x.prefix())).findFirst();
+                if (owner.isEmpty()) {
+                    throw new ConfigException(k, "unknown setting (known: " + String.join(", ", KEYS.keySet())
+                            + ", caravan.env.<name>.<key>"
+                            + sections.stream().map(x -> ", " + x.prefix() + "*").collect(Collectors.joining()) + ")");
+                }
+                if (!owner.get().keys().contains(k)) {
+                    throw new ConfigException(k, "unknown setting (known under " + owner.get().prefix() + ": "
+                            + String.join(", ", new TreeSet<>(owner.get().keys())) + ")");
+                }
             }
         }
         Function<String, String> get = k -> resolve.apply(k).map(String::trim).orElse(KEYS.getOrDefault(k, ""));
