@@ -26,6 +26,14 @@ public interface Backend extends AutoCloseable {
 
     void cancel(RunHandle run, String reason) throws BackendException;
 
+    /**
+     * Whether the backend orders runs itself ({@link SubmitRequest#dependsOn}, like AWS Batch). When not,
+     * a job that runs after another is released only once that one has completed.
+     */
+    default boolean chainsRuns() {
+        return false;
+    }
+
     /** How many runs one poll call can carry; the cycle batches by this. */
     default int pollBatchSize() {
         return Integer.MAX_VALUE;

@@ -14,11 +14,19 @@ import java.util.Optional;
  *                    the run with it so that {@link Backend#findSubmission} can find it again
  * @param attempt     1 for the first submission of the job, counting all earlier run markers
  * @param previousRun the newest earlier run, for backends that resume
+ * @param dependsOn   run ids (on this environment) of the jobs this one runs after that are still in
+ *                    flight: backends that can chain (AWS Batch {@code dependsOn}) order them themselves
  */
 public record SubmitRequest(JobRef job, Map<String, Object> params, String token, int attempt,
-                            Optional<RunMarker> previousRun) {
+                            Optional<RunMarker> previousRun, java.util.List<String> dependsOn) {
 
     public SubmitRequest {
         params = Map.copyOf(params);
+        dependsOn = java.util.List.copyOf(dependsOn);
+    }
+
+    public SubmitRequest(JobRef job, Map<String, Object> params, String token, int attempt,
+                         Optional<RunMarker> previousRun) {
+        this(job, params, token, attempt, previousRun, java.util.List.of());
     }
 }

@@ -3,10 +3,10 @@ package dev.caravan.camel;
 import dev.caravan.config.CaravanSettings;
 import dev.caravan.model.Environment;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.RouteDefinition;
 
 /**
- * One {@code direct:submit-<env>} route per environment, generated from the settings because its
+ * One {@code direct:submit-<env>} route per environment, taking one chain of jobs (most chains are one
+ * job long; a workflow's steps for one sample make a longer one), generated from the settings because its
  * throttle is the environment's own: {@code submit-interval} (ICGC paused 5 s between WES submissions)
  * or {@code submit-rate} per second (AWS Batch's account limit). Fixed plumbing, so Java, not YAML.
  */
@@ -21,14 +21,14 @@ final class SubmitRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (Environment env : settings.environments().values()) {
-            RouteDefinition r = from("direct:submit-" + env.name()).routeId("submit-" + env.name());
+            // a chain's steps one after the other, each through the throttle: the pace counts submissions
+            var steps = from("direct:submit-" + env.name()).routeId("submit-" + env.name()).split(body());
             SubmitPace pace = SubmitPace.of(env);
             if (pace.limited()) {
-                r.throttle(pace.requests()).timePeriodMillis(pace.periodMillis())
-                        .bean("engine", "submit('" + env.name() + "', ${body})");
-            } else {
-                r.bean("engine", "submit('" + env.name() + "', ${body})");
+                steps.throttle(pace.requests()).timePeriodMillis(pace.periodMillis());
             }
+            // a step whose predecessor was not submitted is refused by the engine, so a chain never runs ahead
+            steps.bean("engine", "submit('" + env.name() + "', ${body})");
         }
     }
 }

@@ -19,6 +19,7 @@ import dev.caravan.model.Transition;
 import dev.caravan.report.PushSummary;
 import dev.caravan.report.StateReport;
 import dev.caravan.scheduling.BatchBarrier;
+import dev.caravan.scheduling.Chains;
 import dev.caravan.scheduling.GateDecision;
 import dev.caravan.scheduling.Gates;
 import dev.caravan.scheduling.PushPolicy;
@@ -292,7 +293,7 @@ public final class Engine implements AutoCloseable {
      * Picks the backlog jobs for the free slots of {@code env}; the route then hands each to
      * {@link #submit} through the environment's throttle.
      */
-    public synchronized List<Release> planRelease(String env) {
+    public synchronized List<List<Release>> planRelease(String env) {
         Environment e = settings.environments().get(env);
         List<Job> inFlight = tree.index().inFlight(env);
         int slots = e.maxParallelRuns() - inFlight.size();
@@ -302,13 +303,22 @@ public final class Engine implements AutoCloseable {
                 ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
         List<Job> picks = planner.pick(backlog, env, slots,
                 j -> !tree.index().isHeld(j.ref()) && !pending.contains(j.ref())
-                        && barrier.map(b -> b.equals(j.ref().batch())).orElse(true));
-        List<Release> out = new ArrayList<>(picks.size());
-        for (Job job : picks) {
-            try {
-                out.add(new Release(job.ref(), tree.readParams(job)));
-            } catch (BadInputException ex) {
-                refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(ex.getMessage());
+                        && barrier.map(b -> b.equals(j.ref().batch())).orElse(true)
+                        && (j.after().isEmpty() || Chains.releasable(j, env, backend(env).chainsRuns(), tree.index()::get)));
+        Set<JobRef> waiting = backlog.stream().map(Job::ref).collect(Collectors.toSet());
+        List<List<Release>> out = new ArrayList<>();
+        for (List<Job> chain : Chains.group(picks, waiting)) {
+            List<Release> rs = new ArrayList<>(chain.size());
+            for (Job job : chain) {
+                try {
+                    rs.add(new Release(job.ref(), tree.readParams(job)));
+                } catch (BadInputException ex) {
+                    refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(ex.getMessage());
+                    break; // the rest of the chain runs after this one
+                }
+            }
+            if (!rs.isEmpty()) {
+                out.add(rs);
             }
         }
         return out;
@@ -318,27 +328,39 @@ public final class Engine implements AutoCloseable {
      * Submits one job: intent first (durable), then the backend, then marker and move, then the intent
      * is cleared. The backend call runs outside the engine's lock so that submissions can overlap.
      */
-    public void submit(String env, Release r) {
+    public boolean submit(String env, Release r) {
         Backend backend = backend(env);
         Job job;
         String token;
         long epoch;
+        List<String> dependsOn = new ArrayList<>();
         if (blocked.contains(env)) {
-            return;
+            return false;
         }
         synchronized (this) {
             Optional<Job> j = tree.index().get(r.job());
             if (j.isEmpty() || !j.get().state().equals(State.BACKLOG)) {
-                return; // moved by a merge since it was planned
+                return false; // moved by a merge since it was planned
             }
             job = j.get();
+            for (JobRef p : job.afterRefs()) {
+                Optional<Job> pred = tree.index().get(p);
+                if (pred.isPresent() && pred.get().inFlightOn(env)) {
+                    dependsOn.add(pred.get().newestRun().orElseThrow().runId());
+                } else if (pred.isEmpty() || !pred.get().state().equals(State.COMPLETED)) {
+                    refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(job.ref() + ": runs after " + p
+                            + ", which was not submitted");
+                    return false;
+                }
+            }
             token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
             epoch = now().getEpochSecond();
             journal.recordIntent(new Intent(job.ref(), env, token, job.runs().size() + 1, epoch));
         }
         String runId;
         try {
-            runId = backend.submit(request(job, r.params(), token, job.runs().size() + 1));
+            runId = backend.submit(new SubmitRequest(job.ref(), r.params(), token, job.runs().size() + 1,
+                    job.newestRun(), dependsOn));
         } catch (BackendException | RuntimeException ex) {
             // The intent stays: next cycle asks the backend whether the run exists before anything else.
             synchronized (this) {
@@ -350,7 +372,7 @@ public final class Engine implements AutoCloseable {
                     refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(job.ref() + ": " + ex.getMessage());
                 }
             }
-            return;
+            return false;
         }
         FaultPoints.afterSubmit(job.ref().path());
         synchronized (this) {
@@ -359,6 +381,7 @@ public final class Engine implements AutoCloseable {
             journal.clearIntent(job.ref());
             released.merge(env, 1, Integer::sum);
         }
+        return true;
     }
 
     /** After the last submission of a release: one line of log, one WARNING listing what was refused. */

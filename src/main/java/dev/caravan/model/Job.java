@@ -3,11 +3,27 @@ package dev.caravan.model;
 import java.util.List;
 import java.util.Optional;
 
-/** A job as the index knows it: where it is, in which state, and its submissions (oldest first). */
-public record Job(JobRef ref, State state, List<RunMarker> runs) {
+/**
+ * A job as the index knows it: where it is, in which state, its submissions (oldest first), and the
+ * jobs of its batch it must run after (empty files {@code after.<job_id>} in its folder: a workflow's
+ * previous step for the same sample).
+ */
+public record Job(JobRef ref, State state, List<RunMarker> runs, List<String> after) {
+
+    public static final String AFTER_PREFIX = "after.";
 
     public Job {
         runs = runs.stream().sorted(RunMarker.ORDER).toList();
+        after = List.copyOf(after);
+    }
+
+    public Job(JobRef ref, State state, List<RunMarker> runs) {
+        this(ref, state, runs, List.of());
+    }
+
+    /** The job this one runs after, as a ref in the same group and batch. */
+    public List<JobRef> afterRefs() {
+        return after.stream().map(id -> new JobRef(ref.group(), ref.batch(), id)).toList();
     }
 
     public Optional<RunMarker> newestRun() {
@@ -25,12 +41,12 @@ public record Job(JobRef ref, State state, List<RunMarker> runs) {
     }
 
     public Job withState(State s) {
-        return new Job(ref, s, runs);
+        return new Job(ref, s, runs, after);
     }
 
     public Job withRun(RunMarker marker) {
         List<RunMarker> more = new java.util.ArrayList<>(runs);
         more.add(marker);
-        return new Job(ref, state, more);
+        return new Job(ref, state, more, after);
     }
 }

@@ -117,6 +117,11 @@ public final class TrackingTree {
 
     /** Adds a new job folder with its params.json (import); refuses to overwrite anything. */
     public void addJob(JobRef ref, State state, byte[] paramsJson) {
+        addJob(ref, state, paramsJson, List.of());
+    }
+
+    /** As {@link #addJob(JobRef, State, byte[])}, for a job that runs after others of its batch. */
+    public void addJob(JobRef ref, State state, byte[] paramsJson, List<String> after) {
         Path dir = dir(ref, state);
         if (Files.exists(dir)) {
             throw new BadInputException("job folder " + dir + " already exists");
@@ -131,7 +136,13 @@ public final class TrackingTree {
         // No fsync per file: an import of thousands of rows is made durable by its commit.
         write(p, paramsJson, false);
         touched.add(rel(p));
-        index.put(new Job(ref, state, List.of()));
+        for (String dep : after) {
+            JobRef.isSafeName(dep);
+            Path a = dir.resolve(Job.AFTER_PREFIX + new JobRef(ref.group(), ref.batch(), dep).jobId());
+            write(a, new byte[0], false);
+            touched.add(rel(a));
+        }
+        index.put(new Job(ref, state, List.of(), after));
     }
 
     /** Writes a file of a batch ({@code batch-summary.tsv}) and stages it. */

@@ -68,10 +68,20 @@ public final class TreeScanner {
         }
         String[] names = jobDir.list();
         List<RunMarker> runs = new ArrayList<>();
+        List<String> after = new ArrayList<>();
         boolean hasParams = false;
         for (String name : names == null ? new String[0] : names) {
             if (name.equals(PARAMS)) {
                 hasParams = true;
+            } else if (name.startsWith(Job.AFTER_PREFIX)) {
+                String dep = name.substring(Job.AFTER_PREFIX.length());
+                if (JobRef.isSafeName(dep)) {
+                    after.add(dep);
+                } else {
+                    String why = "malformed dependency " + new File(jobDir, name) + " (expected after.<job_id>)";
+                    warnings.add(why + "; job left where it is");
+                    index.hold(ref, why);
+                }
             } else if (RunMarker.isMarkerName(name)) {
                 Optional<RunMarker> m = RunMarker.parse(name);
                 if (m.isPresent()) {
@@ -84,7 +94,8 @@ public final class TreeScanner {
                 }
             }
         }
-        index.put(new Job(ref, state, runs));
+        java.util.Collections.sort(after);
+        index.put(new Job(ref, state, runs, after));
         if (state.equals(State.BACKLOG)) {
             // Only backlog jobs will be read again soon (at release); checking them now turns a bad file
             // into a warning at start instead of a surprise in the middle of a cycle.
