@@ -168,6 +168,7 @@ public final class Engine implements AutoCloseable {
             pendingCommit |= git.indexDiffersFromHead();
             firstCycle = false;
         }
+        Map<JobRef, Journal.Watch> flying = inFlightEverywhere();
         MergeOutcome m = git.mergeAdmin();
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", settings.adminBranch(), settings.trackingBranch(), m.detail());
@@ -176,9 +177,47 @@ public final class Engine implements AutoCloseable {
         }
         if (reread || m.changedTree() || !Objects.equals(git.head().orElse(null), indexedHead)) {
             out.addAll(reload());
+            out.addAll(followMovedRuns(flying));
         }
         return out;
     }
+
+    private Map<JobRef, Journal.Watch> inFlightEverywhere() {
+        Map<JobRef, Journal.Watch> out = new LinkedHashMap<>();
+        for (String env : settings.environments().keySet()) {
+            for (Job j : tree.index().inFlight(env)) {
+                out.put(j.ref(), new Journal.Watch(j.ref(), env, j.newestRun().orElseThrow().runId()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A job an operator moved out of {@code queued} while its run was going: the run is followed to its
+     * end (and reported), and the job is not released again meanwhile, so no run is lost or doubled.
+     */
+    private List<Notification> followMovedRuns(Map<JobRef, Journal.Watch> before) {
+        List<Journal.Watch> watches = new ArrayList<>(journal.watches());
+        List<String> moved = new ArrayList<>();
+        for (Journal.Watch w : before.values()) {
+            Optional<Job> now = tree.index().get(w.job());
+            boolean stillFlying = now.isPresent() && now.get().inFlightOn(w.env())
+                    && now.get().newestRun().map(r -> r.runId().equals(w.runId())).orElse(false);
+            if (!stillFlying && watches.stream().noneMatch(x -> x.equals(w))) {
+                watches.add(w);
+                moved.add(w.job() + " (run " + w.runId() + " on " + w.env() + ") now "
+                        + now.map(j -> "in " + j.state()).orElse("gone from the tree"));
+            }
+        }
+        if (moved.isEmpty()) {
+            return List.of();
+        }
+        journal.saveWatches(watches);
+        return List.of(Notification.warning(listing(moved.size() + " jobs were moved out of queued by an operator while"
+                + " their runs were going; each run is followed to its end and the job is not released again until then",
+                moved)));
+    }
+
 
     /** Settles submissions a crash interrupted: found on the backend → recorded; never seen → forgotten. */
     public synchronized List<Notification> reconcile(String env) {
@@ -232,13 +271,15 @@ public final class Engine implements AutoCloseable {
         List<Notification> out = new ArrayList<>();
         Backend backend = backend(env);
         List<Job> inFlight = tree.index().inFlight(env);
+        List<Journal.Watch> watches = journal.watches().stream().filter(w -> w.env().equals(env)).toList();
+        List<RunHandle> all = new ArrayList<>();
+        inFlight.forEach(j -> all.add(new RunHandle(j.ref(), j.newestRun().orElseThrow().runId())));
+        watches.forEach(w -> all.add(new RunHandle(w.job(), w.runId())));
         Map<String, RunStatus> statuses = new LinkedHashMap<>();
         int batch = Math.max(1, backend.pollBatchSize());
         try {
-            for (int i = 0; i < inFlight.size(); i += batch) {
-                List<RunHandle> handles = inFlight.subList(i, Math.min(inFlight.size(), i + batch)).stream()
-                        .map(j -> new RunHandle(j.ref(), j.newestRun().orElseThrow().runId())).toList();
-                statuses.putAll(backend.poll(handles));
+            for (int i = 0; i < all.size(); i += batch) {
+                statuses.putAll(backend.poll(all.subList(i, Math.min(all.size(), i + batch))));
             }
             envProblems.remove(env);
         } catch (BackendException e) {
@@ -264,6 +305,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         recordMoves(moved);
+        out.addAll(endWatches(env, watches, statuses));
         if (!failures.isEmpty()) {
             out.add(Notification.warning(listing(failures.size() + " jobs failed on " + env, failures)));
         }
@@ -272,6 +314,25 @@ public final class Engine implements AutoCloseable {
                     unknown)));
         }
         return out;
+    }
+
+    private List<Notification> endWatches(String env, List<Journal.Watch> watches, Map<String, RunStatus> statuses) {
+        List<String> ended = new ArrayList<>();
+        List<Journal.Watch> keep = new ArrayList<>(journal.watches());
+        for (Journal.Watch w : watches) {
+            RunStatus st = statuses.get(w.runId());
+            if (st != null && (st.isFinished() || st.phase() == RunStatus.Phase.UNKNOWN)) {
+                keep.remove(w);
+                ended.add(w.job() + " (run " + w.runId() + "): " + st.phase().name().toLowerCase() + " "
+                        + oneLine(st.detail()) + "; the job stays where the operator put it");
+            }
+        }
+        if (ended.isEmpty()) {
+            return List.of();
+        }
+        journal.saveWatches(keep);
+        return List.of(Notification.warning(listing(ended.size() + " runs of jobs moved by an operator ended on " + env,
+                ended)));
     }
 
     /** Pause flag, excessive-failure flag, failure threshold; writes the flag when the threshold is reached. */
@@ -298,11 +359,12 @@ public final class Engine implements AutoCloseable {
         List<Job> inFlight = tree.index().inFlight(env);
         int slots = e.maxParallelRuns() - inFlight.size();
         Set<JobRef> pending = journal.intents().stream().map(Intent::job).collect(Collectors.toSet());
+        Set<JobRef> watching = journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
         List<Job> backlog = tree.index().inState(State.BACKLOG);
         Optional<String> barrier = CaravanSettings.batchBarrier(e)
                 ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
         List<Job> picks = planner.pick(backlog, env, slots,
-                j -> !tree.index().isHeld(j.ref()) && !pending.contains(j.ref())
+                j -> !tree.index().isHeld(j.ref()) && !pending.contains(j.ref()) && !watching.contains(j.ref())
                         && barrier.map(b -> b.equals(j.ref().batch())).orElse(true)
                         && (j.after().isEmpty() || Chains.releasable(j, env, backend(env).chainsRuns(), tree.index()::get)));
         Set<JobRef> waiting = backlog.stream().map(Job::ref).collect(Collectors.toSet());

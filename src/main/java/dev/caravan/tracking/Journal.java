@@ -92,6 +92,40 @@ public final class Journal {
         return dir.resolve("intents").resolve(sha1(job.path()) + ".json");
     }
 
+    // --- runs followed after an operator moved their job out of queued ---------------------------
+
+    /** A run still going on a backend whose job an operator moved out of {@code queued}. */
+    public record Watch(JobRef job, String env, String runId) {
+    }
+
+    public List<Watch> watches() {
+        Path p = dir.resolve("watch.tsv");
+        if (!Files.exists(p)) {
+            return List.of();
+        }
+        List<Watch> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.split("\t");
+                if (f.length == 5) {
+                    out.add(new Watch(new JobRef(f[0], f[1], f[2]), f[3], f[4]));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+        return out;
+    }
+
+    public void saveWatches(List<Watch> watches) {
+        StringBuilder sb = new StringBuilder();
+        for (Watch w : watches) {
+            sb.append(w.job().group()).append('\t').append(w.job().batch()).append('\t').append(w.job().jobId())
+                    .append('\t').append(w.env()).append('\t').append(w.runId()).append('\n');
+        }
+        TrackingTree.writeDurably(dir.resolve("watch.tsv"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     // --- transitions since the last push --------------------------------------------------------
 
     public void recordTransitions(List<Transition> transitions, long epoch) {

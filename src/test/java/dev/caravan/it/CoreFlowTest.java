@@ -198,4 +198,34 @@ class CoreFlowTest {
         daemon.cycle();
         assertThat(fx.runs().size()).isGreaterThan(ran);
     }
+
+    @Test
+    void aJobAnOperatorMovesOutOfQueuedWhileItRunsIsFollowedNotRunTwice() throws Exception {
+        fx = new FlowFixture(dir, 1);
+        Path gate = dir.resolve("gate");
+        Map<String, String> s = fx.settings("local1", 1);
+        s.put("caravan.env.local1.command", "echo {job_id} >> " + fx.runsLog + " && while [ ! -e " + gate + " ]; do sleep 0.05; done");
+        daemon = DaemonHarness.start(dir, s);
+        daemon.cycle();
+        assertThat(fx.jobsIn("queued")).containsExactly("job.0001");
+
+        try (Git op = GitFixtures.operatorClone(fx.remote, dir.resolve("op"))) {
+            GitFixtures.mergeScheduler(op);
+            Files.move(dir.resolve("op/jobs/PACA-CA/2021-06-20/queued/job.0001"),
+                    Files.createDirectories(dir.resolve("op/jobs/PACA-CA/2021-06-20/backlog")).resolve("job.0001"));
+            GitFixtures.commitAllAndPush(op, "operator: rerun job.0001");
+        }
+        daemon.cycle();
+        daemon.cycle();
+        assertThat(fx.jobsIn("backlog")).containsExactly("job.0001");
+        assertThat(fx.runs()).containsExactly("job.0001"); // not submitted again while the first run goes on
+        Poll.until("operator move reported", Duration.ofSeconds(10), () -> fx.slack.anyContains("moved out of queued by an operator"));
+
+        Files.writeString(gate, "go");
+        cycleUntil("the followed run ended and the job ran again as the operator asked",
+                () -> fx.runs().size() == 2 && fx.jobsIn("completed").contains("job.0001"));
+        Poll.until("end of the followed run reported", Duration.ofSeconds(10),
+                () -> fx.slack.anyContains("runs of jobs moved by an operator ended on local1"));
+        assertThat(String.join("\n", fx.slack.texts())).contains("job.0001 (run local-").contains("completed");
+    }
 }
