@@ -49,7 +49,7 @@ public final class Daemon {
         return main;
     }
 
-    static final String SENSITIVE = "webhook-url,webhookurl,client-secret,api-key,apikey,api-token";
+    static final String SENSITIVE = "webhook-url,webhookurl,client-secret,clientsecret,api-key,apikey,api-token,apitoken";
 
     static int run(Options o, boolean once, PrintStream out, PrintStream err) {
         Optional<Path> config = ConfigFile.location(o);

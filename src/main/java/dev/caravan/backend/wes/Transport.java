@@ -1,0 +1,117 @@
+package dev.caravan.backend.wes;
+
+import dev.caravan.backend.BackendException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One HTTP exchange at a time, classified: an answer below 500 is a {@link Reply}; a 5xx, a 429, a timeout or a
+ * connection problem is {@link Transient} (worth another try), which also says whether the server may have acted on the
+ * request.
+ * Also the jittered exponential backoff between tries. Knows nothing of tokens or WES.
+ */
+final class Transport {
+
+    /** Base of the backoff: about 0.5 s, 1 s, 2 s, ... (each jittered to between half and all of it). */
+    static final Duration DEFAULT_BACKOFF = Duration.ofMillis(500);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
+
+    /** An answer the server gave (status below 500, not 429). */
+    record Reply(int status, String body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /** Worth another try. {@code mayHaveArrived}: the server may have acted (timeout, dropped answer, 5xx). */
+    static final class Transient extends Exception {
+        private final boolean mayHaveArrived;
+
+        Transient(String message, boolean mayHaveArrived) {
+            super(message, null, false, false);
+            this.mayHaveArrived = mayHaveArrived;
+        }
+
+        boolean mayHaveArrived() {
+            return mayHaveArrived;
+        }
+    }
+
+    private final HttpClient client;
+    private final Duration timeout;
+    private final Duration backoffBase;
+
+    Transport(Duration timeout, Duration backoffBase) {
+        this.timeout = timeout;
+        this.backoffBase = backoffBase;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * @param what for messages: what was asked of whom (never a secret, never a body)
+     * @throws BackendException only when interrupted
+     */
+    Reply exchange(HttpRequest request, String what) throws Transient, BackendException {
+        HttpResponse<String> r;
+        try {
+            r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw new Transient(what + ": no connection within " + seconds(timeout), false);
+        } catch (HttpTimeoutException e) {
+            throw new Transient(what + ": no answer within " + seconds(timeout), true);
+        } catch (ConnectException e) {
+            throw new Transient(what + ": cannot connect (" + e.getClass().getSimpleName() + ")", false);
+        } catch (IOException e) {
+            // the request may have been read and acted on before the connection broke
+            throw new Transient(what + ": connection lost (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + Texts.clean(e.getMessage(), 120)) + ")", true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(what + ": interrupted");
+        }
+        if (r.statusCode() >= 500) {
+            throw new Transient(what + ": HTTP " + r.statusCode() + Texts.errorSuffix(r.body()), true);
+        }
+        if (r.statusCode() == 429) { // too many requests: refused before acting, worth another try later
+            throw new Transient(what + ": HTTP 429" + Texts.errorSuffix(r.body()), false);
+        }
+        return new Reply(r.statusCode(), r.body() == null ? "" : r.body());
+    }
+
+    /** Waits before try number {@code attempt + 1} (attempt counts from 1): jittered, exponential, capped. */
+    void backoff(int attempt, String what) throws BackendException {
+        long base = backoffBase.toMillis();
+        if (base <= 0) {
+            return;
+        }
+        long full = Math.min(MAX_BACKOFF.toMillis(), base << Math.min(attempt - 1, 20));
+        long wait = full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1);
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(what + ": interrupted while waiting to retry");
+        }
+    }
+
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
