@@ -617,6 +617,60 @@ public final class Engine implements AutoCloseable {
         return sb.toString();
     }
 
+    // --- planned work: jobs a planner adds while the daemon runs (NACC center batches) ----------
+
+    /**
+     * Adds planned backlog jobs ({@code params.json} bytes per job) and their batch files
+     * ({@code "group/batch/name"} → content) to the tree and stages them at once; the next cycle commits
+     * them and releases them through the environment's gates. All or nothing: when any of the jobs is in
+     * the tree already (in any state), nothing is written.
+     */
+    public synchronized void addPlannedJobs(Map<JobRef, byte[]> jobs, Map<String, String> batchFiles) {
+        for (JobRef ref : jobs.keySet()) {
+            boolean onDisk = State.KNOWN.stream().anyMatch(st -> Files.exists(tree.jobsDir().resolve(ref.group())
+                    .resolve(ref.batch()).resolve(st.name()).resolve(ref.jobId())));
+            if (onDisk || tree.index().get(ref).isPresent()) {
+                throw new BadInputException("job " + ref + " is in the tracking tree already; no planned job was added");
+            }
+        }
+        jobs.forEach((ref, params) -> tree.addJob(ref, State.BACKLOG, params));
+        batchFiles.forEach((path, content) -> {
+            String[] p = path.split("/", 3);
+            tree.writeBatchFile(p[0], p[1], p[2], content);
+        });
+        stagePlanned();
+        LOG.info("Added {} planned backlog jobs", jobs.size());
+    }
+
+    /**
+     * Moves failed jobs back to backlog for one more try and stages the moves at once; the next cycle
+     * releases them to the environment of their newest run. Jobs no longer in {@code failed} are left alone.
+     */
+    public synchronized List<JobRef> retryFailed(java.util.Collection<JobRef> jobs, String reason) {
+        List<Transition> moved = new ArrayList<>();
+        for (JobRef ref : jobs) {
+            Optional<Job> j = tree.index().get(ref);
+            if (j.isPresent() && j.get().state().equals(State.FAILED) && !tree.index().isHeld(ref)) {
+                moved.add(tree.move(ref, State.BACKLOG, reason));
+            }
+        }
+        recordMoves(moved);
+        stagePlanned();
+        return moved.stream().map(Transition::ref).toList();
+    }
+
+    /** Reads the tree under the engine's lock: cycles change the index as they go. */
+    public synchronized <T> T inspect(java.util.function.Function<TrackingTree, T> reader) {
+        return reader.apply(tree);
+    }
+
+    private void stagePlanned() {
+        Set<String> touched = tree.takeTouched();
+        git.stage(touched);
+        clearDirty();
+        pendingCommit |= !touched.isEmpty();
+    }
+
     @Override
     public void close() {
         backends.values().forEach(Backend::close);

@@ -1,0 +1,128 @@
+package dev.caravan.backend.flywheel;
+
+import dev.caravan.backend.Backend;
+import dev.caravan.backend.BackendContext;
+import dev.caravan.backend.BackendFactory;
+import dev.caravan.model.Environment;
+import dev.caravan.report.Redactor;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code flywheel} kind. Settings under {@code caravan.env.<name>.}:
+ * <ul>
+ *   <li>{@code url} (required): the instance, {@code https://nacc.flywheel.io}; the API is {@code <url>/api};</li>
+ *   <li>{@code api-key} (required): {@code <site>:<key>}, as a literal, {@code {{env:VAR}}} or
+ *   {@code {{ssm:<path>}}}; its site must be the URL's host;</li>
+ *   <li>{@code timeout} ({@code 30s}): per request;</li>
+ *   <li>{@code auto-retry-grace} ({@code 30s}): how long after a failure a job still counts as in flight,
+ *   because Flywheel may retry it by itself.</li>
+ * </ul>
+ */
+public final class FlywheelBackendFactory implements BackendFactory {
+
+    public static final String KIND = "flywheel";
+    public static final String URL = "url";
+    public static final String API_KEY = "api-key";
+    public static final String TIMEOUT = "timeout";
+    public static final String AUTO_RETRY_GRACE = "auto-retry-grace";
+
+    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of(URL, API_KEY, TIMEOUT, AUTO_RETRY_GRACE);
+    }
+
+    @Override
+    public void validate(Environment env) throws IllegalArgumentException {
+        URI url = url(env);
+        ApiKey.parse(key(env, API_KEY), env.setting(API_KEY).orElse(null), url);
+        timeout(env);
+        grace(env);
+    }
+
+    @Override
+    public Backend create(Environment env, BackendContext context) {
+        return new FlywheelBackend(env.name(), client(env), grace(env), context.clock());
+    }
+
+    /** A client for the environment's instance; registers its key with the {@link Redactor}. */
+    public static FlywheelClient client(Environment env) {
+        URI url = url(env);
+        ApiKey apiKey = ApiKey.parse(key(env, API_KEY), env.setting(API_KEY).orElse(null), url);
+        Redactor.register(apiKey.value());
+        Redactor.register(apiKey.secret());
+        return new FlywheelClient(url, apiKey, timeout(env));
+    }
+
+    static URI url(Environment env) {
+        String k = key(env, URL);
+        String v = env.setting(URL).orElseThrow(() -> new IllegalArgumentException(k
+                + ": missing (the Flywheel instance, like https://nacc.flywheel.io)")).trim();
+        try {
+            URI u = new URI(v);
+            if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException(k + ": '" + v + "' is not an http(s) URL with a host");
+            }
+            if (u.getPath() != null && u.getPath().replaceAll("/+$", "").endsWith("/api")) {
+                throw new IllegalArgumentException(k + ": give the site without /api ('" + v.replaceAll("/api/*$", "") + "')");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(k + ": '" + v + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    static Duration timeout(Environment env) {
+        Duration d = duration(key(env, TIMEOUT), env.setting(TIMEOUT).orElse("30s"));
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(key(env, TIMEOUT) + ": must be more than 0");
+        }
+        return d;
+    }
+
+    static Duration grace(Environment env) {
+        Duration d = duration(key(env, AUTO_RETRY_GRACE), env.setting(AUTO_RETRY_GRACE).orElse("30s"));
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(key(env, AUTO_RETRY_GRACE) + ": must not be negative");
+        }
+        return d;
+    }
+
+    static String key(Environment env, String sub) {
+        return "caravan.env." + env.name() + "." + sub;
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 3h}, {@code 1d}, {@code 500ms} or ISO-8601; the message names the key. */
+    public static Duration duration(String key, String value) {
+        String v = value.trim();
+        Matcher m = SHORT.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a duration (like 90s, 10m, 3h, 1d or PT3H)");
+        }
+    }
+}
