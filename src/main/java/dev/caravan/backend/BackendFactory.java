@@ -20,4 +20,12 @@ public interface BackendFactory {
     void validate(Environment env) throws IllegalArgumentException;
 
     Backend create(Environment env, BackendContext context);
+
+    /**
+     * Submissions per second when {@code caravan.env.<name>.submit-rate} is not set ({@code 0}: no limit). AWS Batch
+     * answers 50: its fixed SubmitJob rate per account.
+     */
+    default int defaultSubmitRate() {
+        return 0;
+    }
 }

@@ -13,7 +13,9 @@ record SubmitPace(long requests, long periodMillis) {
         if (!interval.isZero()) {
             return new SubmitPace(1, interval.toMillis());
         }
-        int rate = CaravanSettings.submitRate(env);
+        int rate = env.setting("submit-rate").isPresent() ? CaravanSettings.submitRate(env)
+                : java.util.Optional.ofNullable(Backends.factories().get(env.backend()))
+                        .map(dev.caravan.backend.BackendFactory::defaultSubmitRate).orElse(0);
         return rate > 0 ? new SubmitPace(rate, 1000) : new SubmitPace(0, 0);
     }
 

@@ -21,6 +21,12 @@ public final class Caravan {
                                   print GROUP state N for every group with jobs
               import --group G --batch B|auto --from FILE [--unique-key FIELD] [--tracking DIR]
                                   add one backlog job per row of a CSV, JSON-lines or JSON-array file
+              project import|create|submit|status|resubmit|cancel|logs PROJECT [...]
+                                  aws-batch-helpers projects on an awsbatch environment
+              dashboard [--tracking DIR]
+                                  every project x state in one table
+              queue status|clear QUEUE [--env NAME]
+                                  an AWS Batch queue's jobs per status, or cancel them
 
             --config FILE replaces config/application.properties; -Dkey=value overrides any setting.
             'caravan COMMAND --help' tells more.
@@ -53,6 +59,19 @@ public final class Caravan {
             return 0;
         }
         try {
+            switch (command) { // commands with positional arguments parse their own
+                case "project" -> {
+                    return ProjectCommand.run(args, out, err);
+                }
+                case "dashboard" -> {
+                    return DashboardCommand.run(args, out, err);
+                }
+                case "queue" -> {
+                    return QueueCommand.run(args, out, err);
+                }
+                default -> {
+                }
+            }
             Options o = Options.parse(command, args);
             return switch (command) {
                 case "run" -> o.help() ? help(out, Daemon.RUN_HELP) : Daemon.run(o, false, out, err);

@@ -1,0 +1,167 @@
+package dev.caravan.backend.awsbatch;
+
+import dev.caravan.aws.AwsClients;
+import dev.caravan.aws.Backoff;
+import dev.caravan.backend.Backend;
+import dev.caravan.backend.BackendContext;
+import dev.caravan.backend.BackendFactory;
+import dev.caravan.model.Environment;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code awsbatch} kind. Settings under {@code caravan.env.<name>.}:
+ *
+ * <pre>
+ * region            AWS region (else the SDK's: AWS_REGION, the profile)
+ * endpoint          endpoint override for Batch, S3 and CloudWatch Logs (else the SDK's, AWS_ENDPOINT_URL)
+ * job-queue         default queue for jobs whose params.json has no job_queue
+ * job-definition    default job definition for jobs whose params.json has no job_definition
+ * timeout           seconds per attempt (timeout.attemptDurationSeconds), default 21600, at least 60
+ * retry-attempts    retryStrategy.attempts, 1..10, default 1
+ * log-group         CloudWatch Logs group of the jobs' logs, default /aws/batch/job
+ * request-attempts  tries per AWS call on throttling, 5xx and lost answers (jittered exponential backoff), default 8
+ * max-connections   HTTP connections to AWS Batch, default 64
+ * outputs-cache-ttl how long an S3 folder listing is reused, default 10m
+ * </pre>
+ *
+ * {@code submit-rate} defaults to 50 per second for this kind: AWS's fixed SubmitJob rate per account.
+ */
+public final class AwsBatchBackendFactory implements BackendFactory {
+
+    public static final String KIND = "awsbatch";
+    public static final int DEFAULT_SUBMIT_RATE = 50;
+    public static final int DEFAULT_TIMEOUT = 21600;
+    public static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
+
+    static final Set<String> KEYS = Set.of("region", "endpoint", "job-queue", "job-definition", "timeout",
+            "retry-attempts", "log-group", "request-attempts", "max-connections", "outputs-cache-ttl");
+
+    /** Everything read from the settings, checked. */
+    public record Config(String env, AwsClients.Where where, Optional<String> queue, Optional<String> definition,
+                         int timeout, int retryAttempts, String logGroup, int requestAttempts, int maxConnections,
+                         Duration outputsCacheTtl) {
+
+        public String key(String k) {
+            return "caravan.env." + env + "." + k;
+        }
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return KEYS;
+    }
+
+    @Override
+    public int defaultSubmitRate() {
+        return DEFAULT_SUBMIT_RATE;
+    }
+
+    @Override
+    public void validate(Environment env) throws IllegalArgumentException {
+        Config c = config(env);
+        AwsClients.region(c.where(), c.key("region"));
+    }
+
+    @Override
+    public Backend create(Environment env, BackendContext context) {
+        return create(config(env), context);
+    }
+
+    public static AwsBatchBackend create(Config c, BackendContext context) {
+        BatchClient batch = AwsClients.batch(c.where(), c.key("region"), c.maxConnections(), Duration.ofSeconds(30));
+        List<AutoCloseable> closeables = new ArrayList<>();
+        closeables.add(batch);
+        AwsBatchStats[] holder = new AwsBatchStats[1];
+        Supplier<S3Outputs> outputs = new Supplier<>() {
+            private S3Outputs made;
+
+            @Override
+            public synchronized S3Outputs get() {
+                if (made == null) {
+                    S3Client s3 = AwsClients.s3(c.where(), c.key("region"));
+                    synchronized (closeables) {
+                        closeables.add(s3);
+                    }
+                    made = new S3Outputs(s3, c.outputsCacheTtl(), context.clock(), holder[0].s3ListCalls);
+                }
+                return made;
+            }
+        };
+        AwsBatchBackend b = new AwsBatchBackend(c.env(), batch, outputs,
+                new BatchJobSpec.Defaults(c.queue(), c.definition(), c.timeout(), c.retryAttempts()),
+                Backoff.standard(c.requestAttempts()), context.clock(), closeables);
+        holder[0] = b.stats();
+        return b;
+    }
+
+    /** The settings of an awsbatch environment, checked; messages start with the full key. */
+    public static Config config(Environment env) {
+        String p = "caravan.env." + env.name() + ".";
+        Optional<URI> endpoint = env.setting("endpoint").map(v -> AwsClients.endpoint(p + "endpoint", v));
+        Optional<String> region = env.setting("region").map(String::trim);
+        region.ifPresent(r -> {
+            if (!r.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                throw new IllegalArgumentException(p + "region: '" + r + "' is not an AWS region name (like us-east-1)");
+            }
+        });
+        int timeout = integer(env, p, "timeout", DEFAULT_TIMEOUT, 60, Integer.MAX_VALUE);
+        int retries = integer(env, p, "retry-attempts", 1, 1, 10);
+        int attempts = integer(env, p, "request-attempts", 8, 1, 20);
+        int conns = integer(env, p, "max-connections", 64, 1, 1000);
+        Duration ttl = duration(p + "outputs-cache-ttl", env.setting("outputs-cache-ttl").orElse("10m"));
+        return new Config(env.name(), new AwsClients.Where(region, endpoint), env.setting("job-queue").map(String::trim),
+                env.setting("job-definition").map(String::trim), timeout, retries,
+                env.setting("log-group").map(String::trim).orElse(DEFAULT_LOG_GROUP), attempts, conns, ttl);
+    }
+
+    private static int integer(Environment env, String p, String key, int dflt, int min, int max) {
+        String v = env.setting(key).orElse(Integer.toString(dflt)).trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(p + key + ": must be " + (max == Integer.MAX_VALUE ? "at least " + min
+                        : "from " + min + " to " + max) + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(p + key + ": '" + v + "' is not a whole number");
+        }
+    }
+
+    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    static Duration duration(String key, String value) {
+        Matcher m = SHORT.matcher(value.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a duration (like 90s, 10m or PT10M)");
+        }
+    }
+}
