@@ -21,6 +21,8 @@ public final class Caravan {
                                   print GROUP state N for every group with jobs
               import --group G --batch B|auto --from FILE [--unique-key FIELD] [--tracking DIR]
                                   add one backlog job per row of a CSV, JSON-lines or JSON-array file
+              convert-config FILE print the caravan.* properties equivalent to the ICGC scheduler's
+                                  job-scheduler.conf FILE
               project import|create|submit|status|resubmit|cancel|logs PROJECT [...]
                                   aws-batch-helpers projects on an awsbatch environment
               dashboard [--tracking DIR]
@@ -78,6 +80,7 @@ public final class Caravan {
                 case "cycle" -> o.help() ? help(out, Daemon.CYCLE_HELP) : cycle(o, out, err);
                 case "report" -> o.help() ? help(out, ReportCommand.HELP) : ReportCommand.run(o, out, err);
                 case "import" -> o.help() ? help(out, ImportCommand.HELP) : ImportCommand.run(o, out, err);
+                case "convert-config" -> o.help() ? help(out, ConvertConfigCommand.HELP) : ConvertConfigCommand.run(o, out, err);
                 default -> usage(err, "unknown command '" + command + "'");
             };
         } catch (UsageException e) {

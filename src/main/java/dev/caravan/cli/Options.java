@@ -14,12 +14,17 @@ record Options(String command, Map<String, String> values, Set<String> flags) {
             "run", Set.of("config"),
             "cycle", Set.of("config"),
             "report", Set.of("config", "tracking"),
-            "import", Set.of("config", "tracking", "group", "batch", "from", "unique-key"));
+            "import", Set.of("config", "tracking", "group", "batch", "from", "unique-key"),
+            "convert-config", Set.of());
     private static final Map<String, Set<String>> FLAGS = Map.of(
             "run", Set.of("help"),
             "cycle", Set.of("help", "once"),
             "report", Set.of("help"),
-            "import", Set.of("help"));
+            "import", Set.of("help"),
+            "convert-config", Set.of("help"));
+    /** Commands that take one argument without a dash: it is kept under this name. */
+    private static final Map<String, String> POSITIONAL = Map.of(
+            "convert-config", "file");
 
     static Options parse(String command, List<String> args) {
         Set<String> valued = VALUED.getOrDefault(command, Set.of());
@@ -28,6 +33,10 @@ record Options(String command, Map<String, String> values, Set<String> flags) {
         Set<String> flags = new HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            if (!a.startsWith("--") && POSITIONAL.containsKey(command) && !values.containsKey(POSITIONAL.get(command))) {
+                values.put(POSITIONAL.get(command), a);
+                continue;
+            }
             if (!a.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + a + "' for " + command);
             }
