@@ -30,6 +30,8 @@ public class CaravanConfiguration implements CamelConfiguration {
     /** The lock file's name inside {@code .git/caravan/}: daemons and {@code cycle --once} share it. */
     public static final String LOCK_NAMESPACE = "cycle";
 
+    static final int SUBMIT_THREADS = 32;
+
     @Override
     public void configure(CamelContext context) throws Exception {
         CaravanSettings settings = readSettings(context.getPropertiesComponent());
@@ -41,6 +43,9 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
         context.addRoutes(new SubmitRoutes(settings));
+        // chains of submissions go side by side; AWS Batch's 50/s with ~40 ms per call needs more than Camel's 10
+        context.getRegistry().bind("submitPool", context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "caravan-submit", SUBMIT_THREADS));
 
         if (!settings.slackWebhookUrl().isBlank()) {
             // On the component, not in the endpoint URI: URIs are logged, and the webhook URL is a secret.
@@ -52,8 +57,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         cluster.setId("caravan-" + ProcessHandle.current().pid());
         cluster.setRoot(engine.journal().lockDir().toString());
         cluster.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
-        cluster.setAcquireLockInterval(2, TimeUnit.SECONDS);
+        // the first lock attempt waits for the next multiple of this interval: keep start-up quick
+        cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
         context.addService(cluster);
+        if (settings.triggersEnabled()) {
+            context.addStartupListener(new FirstCycleOnLeadership(cluster, LOCK_NAMESPACE));
+        }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

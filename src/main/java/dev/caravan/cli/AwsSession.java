@@ -41,16 +41,7 @@ final class AwsSession implements AutoCloseable {
 
     /** Starts Camel Main; a bad setting throws {@link StartException} with the message and exit status to use. */
     static AwsSession open(Options o) {
-        Main main = Daemon.newMain(ConfigFile.location(o));
-        if (!Files.isDirectory(Path.of("routes"))
-                || ConfigFile.setting(o, "camel.main.routes-include-pattern").isEmpty()) {
-            // a cycle needs the routes: the jar's own when there are none here or the configuration names none
-            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml");
-        }
-        main.addOverrideProperty("caravan.triggers.enabled", "false");
-        main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
-        main.addOverrideProperty("camel.server.enabled", "false");
-        main.addOverrideProperty("camel.management.enabled", "false");
+        Main main = Daemon.oneShotMain(o);
         try {
             main.start();
         } catch (Exception e) {

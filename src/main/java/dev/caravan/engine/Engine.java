@@ -417,8 +417,9 @@ public final class Engine implements AutoCloseable {
             }
             token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
             epoch = now().getEpochSecond();
-            journal.recordIntent(new Intent(job.ref(), env, token, job.runs().size() + 1, epoch));
         }
+        // durable before the backend hears of it; one file per job, so no lock is needed around the fsync
+        journal.recordIntent(new Intent(job.ref(), env, token, job.runs().size() + 1, epoch));
         String runId;
         try {
             runId = backend.submit(new SubmitRequest(job.ref(), r.params(), token, job.runs().size() + 1,

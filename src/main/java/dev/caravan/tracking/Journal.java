@@ -139,8 +139,8 @@ public final class Journal {
                     .append(t.ref().jobId()).append('\t').append(t.from()).append('\t').append(t.to()).append('\n');
         }
         try {
-            Files.writeString(sincePush(), sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.SYNC);
+            // not forced to disk: it feeds the push summary and the failure count, the moves are in the tree
+            Files.writeString(sincePush(), sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + sincePush(), e);
         }

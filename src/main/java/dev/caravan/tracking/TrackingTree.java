@@ -110,7 +110,9 @@ public final class TrackingTree {
         Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
         Path file = jobDir(job).resolve(marker.fileName());
         markDirty();
-        writeDurably(file, new byte[0]);
+        // No fsync: the submit intent stays until the marker is in place, and a marker lost in a crash is
+        // written again from the backend's answer on the next cycle.
+        write(file, new byte[0], false);
         touched.add(rel(file));
         index.addRun(ref, marker);
     }

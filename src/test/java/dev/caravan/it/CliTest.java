@@ -61,11 +61,17 @@ class CliTest {
                 && daemon.context().getRoute("cycle-trigger") != null
                 && daemon.context().getRouteController().getRouteStatus("cycle-trigger").isStarted()
                 && dev.caravan.it.LockProbe.heldElsewhere(lock));
-        Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), fx.settings("local1", 2));
+        // the leader runs its first cycle at once (2 slots), then nothing until 2099
+        Poll.until("the leader's first cycle", java.time.Duration.ofSeconds(20), () -> daemon.engine().lastCycleEnd().isPresent());
+        assertThat(fx.jobsIn("queued")).hasSize(2);
+        String head = FlowFixture.git(fx.tracking(), "rev-parse", "HEAD");
+        Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), fx.settings("local1", 3));
         Result r = caravan("cycle", "--once", "--config", config.toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("another Caravan process holds the cycle lock").contains(lock.toString());
-        assertThat(fx.jobsIn("queued")).isEmpty();
+        assertThat(fx.jobsIn("queued")).containsExactly("job.0001", "job.0002");
+        assertThat(fx.jobsIn("backlog")).containsExactly("job.0003");
+        assertThat(FlowFixture.git(fx.tracking(), "rev-parse", "HEAD")).isEqualTo(head);
         fx.slack.close();
     }
 
