@@ -2,6 +2,7 @@ package dev.caravan.camel;
 
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.config.CaravanSettings;
+import dev.caravan.config.ConfigException;
 import dev.caravan.engine.Engine;
 import dev.caravan.report.Redactor;
 import org.apache.camel.CamelConfiguration;
@@ -89,12 +90,24 @@ public class CaravanConfiguration implements CamelConfiguration {
     }
 
     static CaravanSettings readSettings(PropertiesComponent pc) {
-        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX)).stringPropertyNames());
+        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
+        Set<String> keys = new TreeSet<>(raw.stringPropertyNames());
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith(CaravanSettings.PREFIX)) {
                 keys.add(k);
             }
         }
-        return CaravanSettings.read(keys, pc::resolveProperty, Backends.factories());
+        try {
+            return CaravanSettings.read(keys, pc::resolveProperty, Backends.factories());
+        } catch (ConfigException e) {
+            // an unset {{env:VAR}} resolves to nothing: say which variable, not only which setting
+            String written = raw.getProperty(e.key(), "");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{env:([^:}]+)").matcher(written);
+            if (m.find() && System.getenv(m.group(1)) == null) {
+                throw new ConfigException(e.key(), e.problem() + " (it is written as " + written
+                        + " and the environment variable " + m.group(1) + " is not set)");
+            }
+            throw e;
+        }
     }
 }

@@ -177,9 +177,11 @@ public record CaravanSettings(
             throw e;
         } catch (IllegalArgumentException e) {
             String msg = String.valueOf(e.getMessage());
-            int colon = msg.indexOf(':');
-            if (msg.startsWith(p) && colon > 0) {
-                throw new ConfigException(msg.substring(0, colon), msg.substring(colon + 1).trim());
+            // backends name the key first ("caravan.env.x.url: ..." or "caravan.env.x.url is ..."): keep it as the key
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(" + java.util.regex.Pattern.quote(p)
+                    + "[A-Za-z0-9_.-]*[A-Za-z0-9_-])(?::\\s*|\\s+)(.*)$", java.util.regex.Pattern.DOTALL).matcher(msg);
+            if (m.matches()) {
+                throw new ConfigException(m.group(1), m.group(2));
             }
             throw new ConfigException(p + "backend", msg);
         }

@@ -4,10 +4,16 @@ package dev.caravan.config;
 public class ConfigException extends RuntimeException {
 
     private final String key;
+    private final String problem;
 
     public ConfigException(String key, String problem) {
         super("setting " + key + ": " + problem);
         this.key = key;
+        this.problem = problem;
+    }
+
+    public String problem() {
+        return problem;
     }
 
     public String key() {

@@ -110,6 +110,18 @@ class CliTest {
     }
 
     @Test
+    void anUnsetEnvironmentVariableIsNamed() throws Exception {
+        Map<String, String> s = DaemonHarness.base(dir);
+        s.put("caravan.env.e1.backend", "local");
+        s.put("caravan.env.e1.command", "{{env:CARAVAN_TEST_SURELY_UNSET_VAR}}");
+        Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), s);
+        Result r = caravan("cycle", "--once", "--config", config.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("setting caravan.env.e1.command")
+                .contains("the environment variable CARAVAN_TEST_SURELY_UNSET_VAR is not set");
+    }
+
+    @Test
     void usageErrorsAndHelp() {
         assertThat(caravan("cycle").code()).isEqualTo(2);
         assertThat(caravan("cycle").err()).contains("cycle needs --once");

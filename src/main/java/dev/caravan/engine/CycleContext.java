@@ -1,0 +1,130 @@
+package dev.caravan.engine;
+
+import dev.caravan.backend.Backend;
+import dev.caravan.backend.BackendException;
+import dev.caravan.config.CaravanSettings;
+import dev.caravan.model.Notification;
+import dev.caravan.model.Transition;
+import dev.caravan.tracking.GitRepo;
+import dev.caravan.tracking.Journal;
+import dev.caravan.tracking.ScanResult;
+import dev.caravan.tracking.TrackingTree;
+import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the steps of a cycle share: the parts (settings, tree, Git, journal, backends, clock) and the
+ * little state a cycle carries from step to step. It is also the lock: steps that read or change the
+ * tree synchronise on it, so a report or a planner never sees a half-moved job.
+ */
+final class CycleContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final int MAX_LISTED = 30;
+
+    final CaravanSettings settings;
+    final GitRepo git;
+    final TrackingTree tree;
+    final Journal journal;
+    final Map<String, Backend> backends;
+    final Clock clock;
+
+    /** Environments whose backend failed critically in this cycle: they release nothing more. */
+    final Set<String> blocked = ConcurrentHashMap.newKeySet();
+    final Map<String, String> envProblems = new ConcurrentHashMap<>();
+    ObjectId indexedHead;
+    boolean pendingCommit;
+    boolean pushNow;
+    long cycleStart;
+    int cycleMoves;
+
+    CycleContext(CaravanSettings settings, GitRepo git, TrackingTree tree, Journal journal,
+                 Map<String, Backend> backends, Clock clock) {
+        this.settings = settings;
+        this.git = git;
+        this.tree = tree;
+        this.journal = journal;
+        this.backends = backends;
+        this.clock = clock;
+    }
+
+    Backend backend(String env) {
+        Backend b = backends.get(env);
+        if (b == null) {
+            throw new IllegalArgumentException("no environment named '" + env + "'");
+        }
+        return b;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** Reads the whole tree again: at start, and when someone else changed it. */
+    List<Notification> reload() {
+        ScanResult r = tree.load();
+        indexedHead = git.head().orElse(null);
+        r.warnings().forEach(w -> LOG.warn("{}", w));
+        LOG.info("Tracking tree {}: {} jobs indexed, {} held back", tree.root(), r.index().size(), r.index().held().size());
+        if (r.warnings().isEmpty()) {
+            return List.of();
+        }
+        return List.of(Notification.warning(listing(r.warnings().size()
+                + " problems in the tracking tree (jobs left where they are)", r.warnings())));
+    }
+
+    void recordMoves(List<Transition> moved) {
+        journal.recordTransitions(moved, now().getEpochSecond());
+        cycleMoves += moved.size();
+    }
+
+    /**
+     * Stages what was touched since the last time; the next commit takes it. The dirty marker stays until
+     * that commit, so a crash in between is noticed on the next start.
+     */
+    void stageTouched() {
+        Set<String> touched = tree.takeTouched();
+        git.stage(touched);
+        pendingCommit |= !touched.isEmpty();
+    }
+
+    void clearDirty() {
+        try {
+            Files.deleteIfExists(journal.dirtyMarker());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + journal.dirtyMarker(), e);
+        }
+    }
+
+    /** A backend failure as a notification: CRITICAL (and no releases this cycle) when the backend says so. */
+    Notification trouble(String env, BackendException e, String what) {
+        if (e.isCritical()) {
+            blocked.add(env);
+            return Notification.critical(what + "; " + env + " releases nothing this cycle: " + e.getMessage());
+        }
+        return Notification.warning(what + ": " + e.getMessage());
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').strip();
+    }
+
+    static String listing(String title, List<String> items) {
+        StringBuilder sb = new StringBuilder(title).append(':');
+        items.stream().limit(MAX_LISTED).forEach(i -> sb.append("\n• ").append(i));
+        if (items.size() > MAX_LISTED) {
+            sb.append("\n… and ").append(items.size() - MAX_LISTED).append(" more");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.caravan.engine;
+
+import dev.caravan.backend.Backend;
+import dev.caravan.backend.BackendException;
+import dev.caravan.backend.SubmitRequest;
+import dev.caravan.config.CaravanSettings;
+import dev.caravan.model.BadInputException;
+import dev.caravan.model.Environment;
+import dev.caravan.model.Job;
+import dev.caravan.model.JobRef;
+import dev.caravan.model.Notification;
+import dev.caravan.model.RunMarker;
+import dev.caravan.model.State;
+import dev.caravan.model.Transition;
+import dev.caravan.scheduling.BatchBarrier;
+import dev.caravan.scheduling.Chains;
+import dev.caravan.scheduling.GateDecision;
+import dev.caravan.scheduling.Gates;
+import dev.caravan.scheduling.ReleasePlanner;
+import dev.caravan.tracking.Intent;
+import dev.caravan.tracking.Journal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.caravan.engine.CycleContext.listing;
+
+/**
+ * Releasing backlog jobs, in the order that makes crashes safe: a durable submit intent, the backend,
+ * then marker and move, then the intent is cleared. Also settles the intents a crash left behind, and
+ * holds the gates. Everything but the backend call runs under the context's lock.
+ */
+final class Releases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final CycleContext ctx;
+    private final ReleasePlanner planner;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, List<String>> refusals = new LinkedHashMap<>();
+    private final Map<String, List<String>> criticals = new LinkedHashMap<>();
+    private final Map<String, Integer> released = new LinkedHashMap<>();
+
+    Releases(CycleContext ctx) {
+        this.ctx = ctx;
+        this.planner = new ReleasePlanner(ctx.settings.groupsPriority(), ctx.settings.groupsExclude());
+    }
+
+    /** Settles submissions a crash interrupted: found on the backend → recorded; never seen → forgotten. */
+    List<Notification> reconcile(String env) {
+        List<Notification> out = new ArrayList<>();
+        List<Transition> moved = new ArrayList<>();
+        Backend backend = ctx.backend(env);
+        for (Intent intent : ctx.journal.intents()) {
+            if (!intent.env().equals(env)) {
+                continue;
+            }
+            Optional<Job> job = ctx.tree.index().get(intent.job());
+            if (job.isEmpty()) {
+                ctx.journal.clearIntent(intent.job());
+                out.add(Notification.warning("submit intent for " + intent.job() + " on " + env
+                        + " names a job that is no longer in the tree; dropped"));
+                continue;
+            }
+            Optional<String> runId;
+            try {
+                runId = backend.findSubmission(new SubmitRequest(intent.job(), Map.of(), intent.token(), intent.attempt(),
+                        job.get().newestRun()));
+            } catch (BackendException e) {
+                out.add(ctx.trouble(env, e, "cannot tell whether " + intent.job() + " reached " + env
+                        + " (will ask again next cycle; the job is not released meanwhile)"));
+                if (e.isCritical()) {
+                    break;
+                }
+                continue;
+            }
+            if (runId.isEmpty()) {
+                ctx.journal.clearIntent(intent.job());
+                LOG.info("Submission of {} to {} never reached the backend; it will be released again", intent.job(), env);
+                continue;
+            }
+            Job j = job.get();
+            String id = runId.get();
+            if (j.runs().stream().noneMatch(r -> r.runId().equals(id))) {
+                ctx.tree.addMarker(j.ref(), new RunMarker(intent.epoch(), env, id));
+            }
+            if (j.state().equals(State.BACKLOG)) {
+                moved.add(ctx.tree.move(j.ref(), State.QUEUED, "submitted as " + id + " (recovered)"));
+            }
+            ctx.journal.clearIntent(intent.job());
+            LOG.info("Recovered the submission of {} to {} as run {}", intent.job(), env, id);
+        }
+        ctx.recordMoves(moved);
+        return out;
+    }
+
+    /** Pause flag, excessive-failure flag, failure threshold; writes the flag when the threshold is reached. */
+    GateDecision gates(String env) {
+        if (ctx.blocked.contains(env)) {
+            return new GateDecision(false, List.of(), Optional.empty()); // already reported CRITICAL
+        }
+        Environment e = ctx.settings.environments().get(env);
+        GateDecision d = Gates.evaluate(env, ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env),
+                e.excessiveFailureThreshold(), ctx.journal.transitionsSincePush());
+        d.flagText().ifPresent(text -> {
+            ctx.tree.writeExcessiveFailureFlag(env, text);
+            ctx.pushNow = true;
+        });
+        return d;
+    }
+
+    /** Picks the backlog jobs for the free slots of {@code env}, grouped into chains in dependency order. */
+    List<List<Release>> plan(String env) {
+        Environment e = ctx.settings.environments().get(env);
+        List<Job> inFlight = ctx.tree.index().inFlight(env);
+        int slots = e.maxParallelRuns() - inFlight.size();
+        Set<JobRef> pending = ctx.journal.intents().stream().map(Intent::job).collect(Collectors.toSet());
+        Set<JobRef> watching = ctx.journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
+        List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
+        Optional<String> barrier = CaravanSettings.batchBarrier(e)
+                ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
+        boolean chaining = ctx.backend(env).chainsRuns();
+        List<Job> picks = planner.pick(backlog, env, slots,
+                j -> !ctx.tree.index().isHeld(j.ref()) && !pending.contains(j.ref()) && !watching.contains(j.ref())
+                        && barrier.map(b -> b.equals(j.ref().batch())).orElse(true)
+                        && (j.after().isEmpty() || Chains.releasable(j, env, chaining, ctx.tree.index()::get)));
+        Set<JobRef> waiting = backlog.stream().map(Job::ref).collect(Collectors.toSet());
+        List<List<Release>> out = new ArrayList<>();
+        for (List<Job> chain : Chains.group(picks, waiting)) {
+            List<Release> rs = new ArrayList<>(chain.size());
+            for (Job job : chain) {
+                try {
+                    rs.add(new Release(job.ref(), ctx.tree.readParams(job)));
+                } catch (BadInputException ex) {
+                    refuse(env, ex.getMessage());
+                    break; // the rest of the chain runs after this one
+                }
+            }
+            if (!rs.isEmpty()) {
+                out.add(rs);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Submits one job. The backend call runs outside the lock so that submissions can overlap; a job
+     * whose predecessor was not submitted is refused, so a chain never runs ahead.
+     */
+    boolean submit(String env, Release r) {
+        Backend backend = ctx.backend(env);
+        if (ctx.blocked.contains(env)) {
+            return false;
+        }
+        Job job;
+        String token;
+        long epoch;
+        List<String> dependsOn = new ArrayList<>();
+        synchronized (ctx) {
+            Optional<Job> j = ctx.tree.index().get(r.job());
+            if (j.isEmpty() || !j.get().state().equals(State.BACKLOG)) {
+                return false; // moved by a merge since it was planned
+            }
+            job = j.get();
+            for (JobRef p : job.afterRefs()) {
+                Optional<Job> pred = ctx.tree.index().get(p);
+                if (pred.isPresent() && pred.get().inFlightOn(env)) {
+                    dependsOn.add(pred.get().newestRun().orElseThrow().runId());
+                } else if (pred.isEmpty() || !pred.get().state().equals(State.COMPLETED)) {
+                    refuse(env, job.ref() + ": runs after " + p + ", which was not submitted");
+                    return false;
+                }
+            }
+            token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
+            epoch = ctx.now().getEpochSecond();
+        }
+        int attempt = job.runs().size() + 1;
+        // durable before the backend hears of it; one file per job, so no lock is needed around the fsync
+        ctx.journal.recordIntent(new Intent(job.ref(), env, token, attempt, epoch));
+        String runId;
+        try {
+            runId = backend.submit(new SubmitRequest(job.ref(), r.params(), token, attempt, job.newestRun(), dependsOn));
+        } catch (BackendException | RuntimeException ex) {
+            // The intent stays: next cycle asks the backend whether the run exists before anything else.
+            synchronized (ctx) {
+                if (ex instanceof BackendException be && be.isCritical()) {
+                    if (ctx.blocked.add(env)) {
+                        criticals.computeIfAbsent(env, k -> new ArrayList<>()).add(be.getMessage());
+                    }
+                } else {
+                    refuse(env, job.ref() + ": " + ex.getMessage());
+                }
+            }
+            return false;
+        }
+        FaultPoints.afterSubmit(job.ref().path());
+        synchronized (ctx) {
+            ctx.tree.addMarker(job.ref(), new RunMarker(epoch, env, runId));
+            ctx.recordMoves(List.of(ctx.tree.move(job.ref(), State.QUEUED, "submitted as " + runId)));
+            ctx.journal.clearIntent(job.ref());
+            released.merge(env, 1, Integer::sum);
+        }
+        return true;
+    }
+
+    /** After the last submission of a release: one line of log, one WARNING listing what was refused. */
+    List<Notification> done(String env) {
+        int n = released.getOrDefault(env, 0);
+        released.remove(env);
+        if (n > 0) {
+            LOG.info("Released {} jobs on {}", n, env);
+        }
+        List<Notification> out = new ArrayList<>();
+        List<String> critical = criticals.remove(env);
+        if (critical != null) {
+            out.add(Notification.critical("environment " + env + " stopped releasing in this cycle: "
+                    + String.join("; ", critical)));
+        }
+        List<String> refused = refusals.remove(env);
+        if (refused != null && !refused.isEmpty()) {
+            out.add(Notification.warning(listing(refused.size() + " jobs not submitted to " + env
+                    + " (left in backlog)", refused)));
+        }
+        return out;
+    }
+
+    private void refuse(String env, String why) {
+        refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(why);
+    }
+
+    private String nonce() {
+        byte[] b = new byte[4];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.caravan.engine;
+
+import dev.caravan.model.BadInputException;
+import dev.caravan.model.Job;
+import dev.caravan.model.JobRef;
+import dev.caravan.model.Notification;
+import dev.caravan.model.State;
+import dev.caravan.model.Transition;
+import dev.caravan.report.PushSummary;
+import dev.caravan.scheduling.PushPolicy;
+import dev.caravan.tracking.Journal;
+import dev.caravan.tracking.MergeOutcome;
+import dev.caravan.tracking.TrackingTree;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The tracking repo's side of a cycle: recovery and the admin-branch merge before it, staging and the
+ * push decision after it, and the jobs planners add between cycles. Called under the context's lock.
+ */
+final class RepoSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final CycleContext ctx;
+    private final RunFollowing runs;
+    private final PushPolicy pushPolicy;
+    private boolean firstCycle = true;
+
+    RepoSteps(CycleContext ctx, RunFollowing runs) {
+        this.ctx = ctx;
+        this.runs = runs;
+        this.pushPolicy = new PushPolicy(ctx.settings.pushInterval());
+    }
+
+    /**
+     * Before any environment: finish what a crash left unstaged, bring in the admin branch (ICGC's rule),
+     * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
+     */
+    List<Notification> beginCycle() {
+        List<Notification> out = new ArrayList<>();
+        boolean reread = false;
+        if (firstCycle && Files.exists(ctx.journal.dirtyMarker())) {
+            // the last process changed the tree and did not get to commit: stage what it left unstaged
+            // (a scan of jobs/, only after such a crash) and commit whatever the index holds
+            Set<String> staged = ctx.git.stageUncommitted(TrackingTree.JOBS);
+            LOG.warn("Recovered {} unstaged paths left by an interrupted cycle", staged.size());
+            ctx.pendingCommit |= !staged.isEmpty() || ctx.git.indexDiffersFromHead();
+            reread = true;
+        }
+        firstCycle = false;
+        Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
+        MergeOutcome m = ctx.git.mergeAdmin();
+        switch (m.kind()) {
+            case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
+            case WAITING -> LOG.info("Not merging yet: {}", m.detail());
+            default -> LOG.debug("Admin branch: {}", m.detail());
+        }
+        if (reread || m.changedTree() || !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
+            out.addAll(ctx.reload());
+            out.addAll(runs.followMovedRuns(flying));
+        }
+        return out;
+    }
+
+    /** Stages exactly what this cycle touched; true when there is something to commit. */
+    boolean stageForCommit() {
+        ctx.stageTouched();
+        return ctx.pendingCommit;
+    }
+
+    void committed() {
+        ctx.pendingCommit = false;
+        ctx.indexedHead = ctx.git.head().orElse(null);
+        ctx.clearDirty();
+    }
+
+    boolean pushDue() {
+        return pushPolicy.isDue(ctx.journal.lastPush().map(Instant::ofEpochMilli), ctx.now(), ctx.pushNow);
+    }
+
+    /** After a rejected push: merge what others pushed to the scheduler branch, then the route retries. */
+    List<Notification> catchUpRemote() {
+        MergeOutcome m = ctx.git.catchUpRemoteBranch();
+        LOG.warn("Push was rejected; merged the remote scheduler branch: {}", m.detail());
+        return m.changedTree() ? ctx.reload() : List.of();
+    }
+
+    /** After a push (or the push interval on a local-only tree): the Slack summary, and a fresh count. */
+    List<Notification> pushed() {
+        String text = PushSummary.render(ctx.journal.transitionsSincePush(), ctx.tree.index().counts());
+        ctx.journal.pushed(ctx.now().toEpochMilli());
+        ctx.pushNow = false;
+        return List.of(Notification.info(text));
+    }
+
+    /**
+     * Adds planned backlog jobs ({@code params.json} bytes per job) and their batch files
+     * ({@code "group/batch/name"} → content) to the tree and stages them at once; the next cycle commits
+     * them and releases them through the environment's gates. All or nothing: when any of the jobs is in
+     * the tree already (in any state), nothing is written.
+     */
+    void addPlannedJobs(Map<JobRef, byte[]> jobs, Map<String, String> batchFiles) {
+        for (JobRef ref : jobs.keySet()) {
+            boolean onDisk = State.KNOWN.stream().anyMatch(st -> Files.exists(ctx.tree.jobsDir().resolve(ref.group())
+                    .resolve(ref.batch()).resolve(st.name()).resolve(ref.jobId())));
+            if (onDisk || ctx.tree.index().get(ref).isPresent()) {
+                throw new BadInputException("job " + ref + " is in the tracking tree already; no planned job was added");
+            }
+        }
+        jobs.forEach((ref, params) -> ctx.tree.addJob(ref, State.BACKLOG, params));
+        batchFiles.forEach((path, content) -> {
+            String[] p = path.split("/", 3);
+            ctx.tree.writeBatchFile(p[0], p[1], p[2], content);
+        });
+        ctx.stageTouched();
+        LOG.info("Added {} planned backlog jobs", jobs.size());
+    }
+
+    /**
+     * Moves failed jobs back to backlog for one more try and stages the moves at once; the next cycle
+     * releases them to the environment of their newest run. Jobs no longer in {@code failed} are left alone.
+     */
+    List<JobRef> retryFailed(Collection<JobRef> jobs, String reason) {
+        List<Transition> moved = new ArrayList<>();
+        for (JobRef ref : jobs) {
+            Optional<Job> j = ctx.tree.index().get(ref);
+            if (j.isPresent() && j.get().state().equals(State.FAILED) && !ctx.tree.index().isHeld(ref)) {
+                moved.add(ctx.tree.move(ref, State.BACKLOG, reason));
+            }
+        }
+        ctx.recordMoves(moved);
+        ctx.stageTouched();
+        return moved.stream().map(Transition::ref).toList();
+    }
+}
