@@ -425,7 +425,7 @@ public final class AwsBatchBackend implements Backend {
     }
 
     /** How many DescribeJobs calls a status pass over many jobs makes side by side. */
-    static final int DESCRIBE_PARALLEL = 4;
+    static final int DESCRIBE_PARALLEL = 8;
 
     /**
      * DescribeJobs for any number of ids, 100 a call (one call per 100 ids, no more), each call retried on throttling
