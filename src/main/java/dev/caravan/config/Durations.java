@@ -6,14 +6,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code 90s}, {@code 10m}, {@code 3h}, {@code 1d}, {@code 500ms} or ISO-8601 {@code PT3H}. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private Durations() {
     }
 
-    static Duration parse(String key, String value) {
+    /**
+     * For backends' {@code validate}, whose contract is {@link IllegalArgumentException} with a message
+     * that starts with the key.
+     */
+    public static Duration parseSetting(String key, String value) {
+        try {
+            return parse(key, value);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(key + ": " + e.problem(), e);
+        }
+    }
+
+    /** @throws ConfigException naming {@code key} when {@code value} is not a duration */
+    public static Duration parse(String key, String value) {
         String v = value.trim();
         Matcher m = SHORT.matcher(v);
         if (m.matches()) {

@@ -1,5 +1,7 @@
 package dev.caravan.backend.awsbatch;
 
+import dev.caravan.config.Durations;
+
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.Backoff;
 import dev.caravan.backend.Backend;
@@ -16,8 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code awsbatch} kind. Settings under {@code caravan.env.<name>.}:
@@ -144,24 +144,8 @@ public final class AwsBatchBackendFactory implements BackendFactory {
         }
     }
 
-    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     static Duration duration(String key, String value) {
-        Matcher m = SHORT.matcher(value.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(value.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a duration (like 90s, 10m or PT10M)");
-        }
+        return Durations.parseSetting(key, value);
     }
 }

@@ -1,5 +1,7 @@
 package dev.caravan.backend.flywheel;
 
+import dev.caravan.config.Durations;
+
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
@@ -9,10 +11,7 @@ import dev.caravan.report.Redactor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code flywheel} kind. Settings under {@code caravan.env.<name>.}:
@@ -33,7 +32,6 @@ public final class FlywheelBackendFactory implements BackendFactory {
     public static final String TIMEOUT = "timeout";
     public static final String AUTO_RETRY_GRACE = "auto-retry-grace";
 
-    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     @Override
     public String kind() {
@@ -107,22 +105,6 @@ public final class FlywheelBackendFactory implements BackendFactory {
 
     /** {@code 90s}, {@code 10m}, {@code 3h}, {@code 1d}, {@code 500ms} or ISO-8601; the message names the key. */
     public static Duration duration(String key, String value) {
-        String v = value.trim();
-        Matcher m = SHORT.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(v);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a duration (like 90s, 10m, 3h, 1d or PT3H)");
-        }
+        return Durations.parseSetting(key, value);
     }
 }

@@ -1,18 +1,17 @@
 package dev.caravan.backend.wes;
 
+import dev.caravan.config.Durations;
+
 import dev.caravan.model.Environment;
 import dev.caravan.report.Redactor;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The settings of one {@code wes} environment, checked. Every problem is an {@link IllegalArgumentException} whose
@@ -34,7 +33,6 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
     static final int DEFAULT_RETRIES = 3;
     static final int MAX_RETRIES = 10;
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     WesSettings {
         nfsRootPaths = List.copyOf(nfsRootPaths);
@@ -217,22 +215,7 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
     }
 
     private static Duration duration(Keys k, String sub, String value) {
-        String v = value.trim();
-        Matcher m = SHORT_DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(v);
-        } catch (DateTimeParseException e) {
-            throw k.bad(sub, "'" + v + "' is not a duration (like 500ms, 60s, 2m or PT1M)");
-        }
+        return Durations.parseSetting(k.full(sub), value);
     }
 
     private record Keys(Environment env) {
