@@ -77,8 +77,10 @@ class CoreFlowTest {
         assertThat(FlowFixture.git(fx.tracking(), "show", "--name-status", "--format=", first).lines())
                 .allMatch(l -> l.contains("jobs/PACA-CA/2021-06-20/")).hasSize(6); // 3 x (params renamed, marker added)
 
-        Poll.until("Slack got the failure and the summary", Duration.ofSeconds(10), () ->
-                fx.slack.anyContains("jobs failed on local1") && fx.slack.anyContains("backlog→queued"));
+        // notifications are handed over without waiting: wait for the last summary to arrive
+        Poll.until("Slack got the failure and the final summary", Duration.ofSeconds(10), () ->
+                fx.slack.anyContains("jobs failed on local1") && fx.slack.anyContains("backlog→queued")
+                        && fx.slack.anyContains("PACA-CA: backlog 0, queued 0, failed 2, completed 4"));
         assertThat(String.join("\n", fx.slack.texts()))
                 .contains(":warning: WARNING")
                 .contains("job.0002 (run local-").contains("exit 4: job job.0002 said no")
