@@ -453,6 +453,8 @@ class IcgcDemoFlowTest {
         assertThat(local).isNotEqualTo(remoteBefore); // committed ...
         assertThat(FlowFixture.git(remote, "rev-parse", "scheduler").strip()).isEqualTo(remoteBefore); // ... not pushed
         assertThat(FlowFixture.git(tracking(), "log", "-1", "--format=%s")).contains("[scheduler] update job status");
+        // notifications arrive after the cycle returns: wait for the first push's summary before counting
+        Poll.until("the first push's summary", Duration.ofSeconds(10), () -> slackCount("Totals:") == 1);
         long summaries = slackCount("Totals:");
 
         Files.writeString(lastPush, Long.toString(Instant.now().minus(Duration.ofMinutes(16)).toEpochMilli()));
