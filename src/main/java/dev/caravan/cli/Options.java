@@ -1,5 +1,6 @@
 package dev.caravan.cli;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,18 +28,29 @@ record Options(String command, Map<String, String> values, Set<String> flags) {
             "convert-config", "file");
 
     static Options parse(String command, List<String> args) {
-        Set<String> valued = VALUED.getOrDefault(command, Set.of());
-        Set<String> flagNames = FLAGS.getOrDefault(command, Set.of());
+        List<String> positional = new ArrayList<>();
+        Options o = parse(command, args, VALUED.getOrDefault(command, Set.of()), FLAGS.getOrDefault(command, Set.of()),
+                positional);
+        String name = POSITIONAL.get(command);
+        if (!positional.isEmpty() && (name == null || positional.size() > 1)) {
+            throw new UsageException("unexpected argument '" + positional.get(name == null ? 0 : 1) + "' for " + command);
+        }
+        if (name != null && !positional.isEmpty()) {
+            o.values().put(name, positional.get(0));
+        }
+        return o;
+    }
+
+    /** The options; arguments without a dash go to {@code positional}, in order. */
+    static Options parse(String command, List<String> args, Set<String> valued, Set<String> flagNames,
+                         List<String> positional) {
         Map<String, String> values = new HashMap<>();
         Set<String> flags = new HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (!a.startsWith("--") && POSITIONAL.containsKey(command) && !values.containsKey(POSITIONAL.get(command))) {
-                values.put(POSITIONAL.get(command), a);
-                continue;
-            }
             if (!a.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + a + "' for " + command);
+                positional.add(a);
+                continue;
             }
             String name = a.substring(2);
             String inline = null;

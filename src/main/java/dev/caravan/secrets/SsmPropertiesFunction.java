@@ -3,6 +3,7 @@ package dev.caravan.secrets;
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.AwsErrors;
 import dev.caravan.config.ConfigException;
+import dev.caravan.config.Durations;
 import dev.caravan.report.Redactor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -189,31 +190,7 @@ public final class SsmPropertiesFunction implements PropertiesFunction, CamelCon
     }
 
     private Duration ttl() {
-        String v = setting(AwsSettings.SSM_CACHE_TTL).orElse("5m");
-        try {
-            return parseDuration(v);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(AwsSettings.SSM_CACHE_TTL, e.getMessage());
-        }
-    }
-
-    static Duration parseDuration(String v) {
-        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(v.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(v.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a duration (like 90s, 5m or PT5M)");
-        }
+        return Durations.parse(AwsSettings.SSM_CACHE_TTL, setting(AwsSettings.SSM_CACHE_TTL).orElse("5m"));
     }
 
     private Optional<String> setting(String key) {
