@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Turns a notification into the texts the notify route posts: rendered, secrets masked, Slack-sized. */
 public final class Notifier {
@@ -15,9 +16,14 @@ public final class Notifier {
     private static final Logger LOG = LoggerFactory.getLogger("caravan.notify");
 
     private final boolean slack;
+    private final long minIntervalNanos;
+    /** When the last post left; only the notify route's single consumer thread touches it. */
+    private volatile long lastPostNanos;
+    private volatile boolean postedBefore;
 
     public Notifier(CaravanSettings settings) {
         this.slack = !settings.slackWebhookUrl().isBlank();
+        this.minIntervalNanos = settings.slackMinInterval().toNanos();
     }
 
     public boolean slackEnabled() {
@@ -33,6 +39,24 @@ public final class Notifier {
             default -> LOG.info("{}", text);
         }
         return MessageSplitter.split(text, MessageSplitter.SLACK_LIMIT);
+    }
+
+    /**
+     * How long to hold the next post so that two posts are never closer than the interval. The pause comes before
+     * a post, not after it: a lone message goes out at once and a stopping daemon does not wait behind its last post.
+     */
+    public long millisUntilNextPost() {
+        if (!postedBefore) {
+            return 0;
+        }
+        long wait = minIntervalNanos - (System.nanoTime() - lastPostNanos);
+        return wait <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(wait) + 1;
+    }
+
+    /** Called after each post attempt, successful or not: a failing webhook is paced too. */
+    public void posted() {
+        lastPostNanos = System.nanoTime();
+        postedBefore = true;
     }
 
     /** A Slack failure is logged, never raised: reports must not fail a cycle. */

@@ -35,6 +35,7 @@ public record CaravanSettings(
         boolean triggersEnabled,
         String slackWebhookUrl,
         String slackChannel,
+        Duration slackMinInterval,
         List<String> groupsPriority,
         Set<String> groupsExclude,
         Map<String, Environment> environments) {
@@ -134,6 +135,7 @@ public record CaravanSettings(
                 bool("caravan.triggers.enabled", get.apply("caravan.triggers.enabled")),
                 get.apply("caravan.slack.webhook-url"),
                 get.apply("caravan.slack.channel"),
+                Duration.ofMillis(positiveInt("caravan.slack.min-interval-ms", get.apply("caravan.slack.min-interval-ms"), 0)),
                 list(get.apply("caravan.groups.priority")),
                 new LinkedHashSet<>(list(get.apply("caravan.groups.exclude"))),
                 envs);
