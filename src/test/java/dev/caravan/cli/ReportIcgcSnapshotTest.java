@@ -1,16 +1,15 @@
 package dev.caravan.cli;
 
+import dev.caravan.it.IcgcShell;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,23 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * report against the shell loop ICGC operators ran, computed here with bash and find.
  */
 class ReportIcgcSnapshotTest {
-
-    /** ICGC's loop, made correct: every group with at least one job folder, the four states in order. */
-    private static final String ICGC_LOOP = """
-            set -eu
-            cd "$1/jobs"
-            for g in $(ls -d */ | sort); do
-              g=${g%/}
-              total=$(find "$g" -mindepth 3 -maxdepth 3 -type d | wc -l)
-              [ "$total" -gt 0 ] || continue
-              for s in backlog queued failed completed; do
-                n=$(find "$g" -mindepth 3 -maxdepth 3 -path "$g/*/$s/*" -type d | wc -l)
-                echo "$g $s $((n))"
-              done
-            done
-            """;
-
-    private static final Pattern KNOWN_STATE_LINE = Pattern.compile("\\S+ (backlog|queued|failed|completed) \\d+");
 
     @TempDir
     static Path tmp;
@@ -51,25 +33,14 @@ class ReportIcgcSnapshotTest {
     }
 
     static String sh(List<String> cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().put("LC_ALL", "C");
-        Path err = Files.createTempFile("caravan-sh", ".err");
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        String errText = Files.readString(err);
-        Files.deleteIfExists(err);
-        assertThat(rc).as("%s: %s", cmd, errText).isZero();
-        return out;
+        return IcgcShell.run(tmp, cmd);
     }
 
     @Test
     void theFourStateLinesAreByteForByteTheShellLoops() throws Exception {
-        String loop = sh(List.of("bash", "-c", ICGC_LOOP, "icgc-loop", tmp.toString()));
+        String loop = IcgcShell.loop(tmp);
 
-        String caravan = report.out().lines().filter(l -> KNOWN_STATE_LINE.matcher(l).matches())
-                .map(l -> l + "\n").reduce("", String::concat);
+        String caravan = IcgcShell.knownStateLines(report.out());
 
         assertThat(report.code()).as(report.err()).isZero();
         assertThat(report.err()).as("every real marker and backlog params.json reads cleanly").isEmpty();

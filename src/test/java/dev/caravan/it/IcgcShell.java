@@ -51,7 +51,8 @@ public final class IcgcShell {
         return run(dir, cmd);
     }
 
-    static String run(Path dir, List<String> cmd) throws IOException, InterruptedException {
+    /** Runs {@code cmd} in {@code dir} under the C locale; fails with its stderr on a non-zero exit. */
+    public static String run(Path dir, List<String> cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(Files.isDirectory(dir) ? dir.toFile() : null);
         pb.environment().put("LC_ALL", "C");
         Path err = Files.createTempFile("caravan-sh", ".err");

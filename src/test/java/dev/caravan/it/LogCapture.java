@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Everything logged while attached, messages and stack traces, to check what reaches the log. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
@@ -21,7 +21,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         super("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
     }
 
-    static LogCapture attach() {
+    public static LogCapture attach() {
         LogCapture c = new LogCapture();
         c.start();
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
@@ -32,7 +32,8 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     @Override
     public void append(LogEvent event) {
-        StringBuilder sb = new StringBuilder(event.getMessage().getFormattedMessage());
+        StringBuilder sb = new StringBuilder(event.getLevel() + " " + event.getLoggerName() + " "
+                + event.getMessage().getFormattedMessage());
         if (event.getThrown() != null) {
             StringWriter w = new StringWriter();
             event.getThrown().printStackTrace(new PrintWriter(w));
@@ -41,7 +42,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         lines.add(sb.toString());
     }
 
-    String all() {
+    public String all() {
         return String.join("\n", lines);
     }
 

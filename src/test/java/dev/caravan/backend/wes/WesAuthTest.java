@@ -5,6 +5,7 @@ import dev.caravan.backend.BackendException;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.wes.emulator.WesEmulator;
 import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
+import dev.caravan.it.LogCapture;
 import dev.caravan.model.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -186,7 +187,7 @@ class WesAuthTest {
     void secretsStayOutOfMessagesAndLogs() throws Exception {
         List<String> messages = new ArrayList<>();
         String log;
-        try (CapturedLog captured = CapturedLog.attach()) {
+        try (LogCapture captured = LogCapture.attach()) {
             WesBackend b = fx.backend();
             // a server that quotes the whole request back in its error (workflow_params with the api_token)
             emu.failNextEchoing(Kind.SUBMIT, 400);

@@ -6,6 +6,7 @@ import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
 import dev.caravan.it.DaemonHarness;
 import dev.caravan.it.FlowFixture;
 import dev.caravan.it.GitFixtures;
+import dev.caravan.it.LogCapture;
 import dev.caravan.it.Poll;
 import dev.caravan.it.SlackCapture;
 import dev.caravan.model.RunMarker;
@@ -47,7 +48,7 @@ class WesDaemonTest {
     private WesEmulator emu;
     private SlackCapture slack;
     private DaemonHarness daemon;
-    private CapturedLog log;
+    private LogCapture log;
     private String clientSecret;
     private String apiToken;
     private String run3;
@@ -66,7 +67,7 @@ class WesDaemonTest {
             emu.preload(run, "RUNNING", UUID.randomUUID().toString());
         }
         slack = new SlackCapture();
-        log = CapturedLog.attach();
+        log = LogCapture.attach();
         System.setProperty(SECRET_PROPERTY, clientSecret);
     }
 
