@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.camel.CaravanConfiguration;
+import dev.caravan.camel.NotifyQueue;
 import dev.caravan.config.ConfigException;
 import dev.caravan.engine.Engine;
 import org.apache.camel.CamelContext;
@@ -10,10 +11,14 @@ import org.apache.camel.main.Main;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Runs Camel Main: as the daemon, or for exactly one cycle under the cycle lock. */
 public final class Daemon {
+
+    /** How long {@code cycle --once} lets its last messages go out before stopping (Camel's stop then finishes them). */
+    private static final Duration NOTIFY_DRAIN_MAX = Duration.ofSeconds(60);
 
     /** Returned by {@code run} in daemon mode once Camel Main has stopped normally. */
     static final int RUNNING = -1;
@@ -78,6 +83,9 @@ public final class Daemon {
         main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
+        // no trigger ever fires here, so there is no job to wait for; waiting would cost up to half a second while
+        // Quartz's idle worker threads notice the stop
+        main.addOverrideProperty("camel.component.quartz.interrupt-jobs-on-shutdown", "true");
         return main;
     }
 
@@ -113,6 +121,7 @@ public final class Daemon {
                 try (ProducerTemplate pt = ctx.createProducerTemplate()) {
                     pt.requestBody("direct:cycle", (Object) null);
                 }
+                NotifyQueue.awaitDrained(ctx, NOTIFY_DRAIN_MAX);
             }
             return engine.trackingProblem().isPresent() ? 1 : 0;
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.caravan.it;
 
+import dev.caravan.camel.NotifyQueue;
 import dev.caravan.model.Notification;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterEach;
@@ -97,5 +98,24 @@ class SlackNotificationTest {
         send(Notification.info("back again " + secretUrl));
         Poll.until("posted after recovery", Duration.ofSeconds(10), () -> fx.slack.anyContains("back again"));
         assertThat(fx.slack.texts()).noneMatch(t -> t.contains("s3cr3t-w3bh00k-t0k3n"));
+    }
+
+    @Test
+    void aOneShotCycleCanWaitUntilEveryMessageHasGoneOut() throws Exception {
+        start(Map.of("caravan.slack.min-interval-ms", "300"));
+        assertThat(NotifyQueue.awaitDrained(daemon.context(), Duration.ofSeconds(10))).as("nothing queued").isTrue();
+
+        send(Notification.info("first"), Notification.info("second"), Notification.info("third"));
+
+        assertThat(NotifyQueue.awaitDrained(daemon.context(), Duration.ofSeconds(10))).isTrue();
+        assertThat(fx.slack.texts()).hasSize(3).last().asString().contains("third");
+    }
+
+    @Test
+    void aQueueThatDoesNotDrainInTimeIsReported() throws Exception {
+        start(Map.of("caravan.slack.min-interval-ms", "5000"));
+        send(Notification.info("first"), Notification.info("second"));
+
+        assertThat(NotifyQueue.awaitDrained(daemon.context(), Duration.ofMillis(200))).isFalse();
     }
 }
