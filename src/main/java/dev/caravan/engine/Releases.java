@@ -181,7 +181,7 @@ final class Releases {
                 }
             }
             token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
-            epoch = ctx.now().getEpochSecond();
+            epoch = job.nextRunEpoch(ctx.now().getEpochSecond());
         }
         int attempt = job.runs().size() + 1;
         // durable before the backend hears of it; one file per job, so no lock is needed around the fsync

@@ -30,6 +30,15 @@ public record Job(JobRef ref, State state, List<RunMarker> runs, List<String> af
         return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1));
     }
 
+    /**
+     * The epoch second for this job's next run marker: now, or one past its newest marker when that one is from
+     * this second or later (a job that failed at once and was resubmitted, or a clock set back). Markers order by
+     * epoch, so without this the new run could sort before the old one and the old one would be followed again.
+     */
+    public long nextRunEpoch(long nowEpochSecond) {
+        return newestRun().map(r -> Math.max(nowEpochSecond, r.epoch() + 1)).orElse(nowEpochSecond);
+    }
+
     /** In flight on {@code env}: queued, and its newest submission went there. */
     public boolean inFlightOn(String env) {
         return state.equals(State.QUEUED) && newestRun().map(r -> r.env().equals(env)).orElse(false);

@@ -57,4 +57,20 @@ class JobTest {
         assertThat(moved.runs()).hasSize(2);
         assertThat(j.runs()).hasSize(1);
     }
+
+    @Test
+    void aNewRunIsAlwaysNewerThanTheLastOneEvenWithinTheSameSecond() {
+        assertThat(new Job(REF, State.BACKLOG, List.of()).nextRunEpoch(500)).isEqualTo(500);
+        assertThat(new Job(REF, State.BACKLOG, List.of(run(100, "local"))).nextRunEpoch(500)).isEqualTo(500);
+
+        // failed at once and resubmitted in the same second; a run id that sorts first must not win
+        Job sameSecond = new Job(REF, State.BACKLOG, List.of(new RunMarker(500, "local", "zzz-old")));
+        long next = sameSecond.nextRunEpoch(500);
+        assertThat(next).isEqualTo(501);
+        Job after = new Job(REF, State.QUEUED, List.of(new RunMarker(500, "local", "zzz-old"), new RunMarker(next, "local", "aaa-new")));
+        assertThat(after.newestRun().orElseThrow().runId()).isEqualTo("aaa-new");
+
+        // a clock set back never makes the new run the older one
+        assertThat(new Job(REF, State.BACKLOG, List.of(run(900, "local"))).nextRunEpoch(500)).isEqualTo(901);
+    }
 }
