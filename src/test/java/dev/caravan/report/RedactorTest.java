@@ -41,4 +41,27 @@ class RedactorTest {
 
         assertThat(out).doesNotContain(a).doesNotContain(b).doesNotContain(c);
     }
+
+    @Test
+    void shortLivedSecretsKeepOnlyTheNewestWhileLastingOnesStay() {
+        String lasting = "RedactorTest-lasting-client-secret";
+        Redactor.register(lasting);
+        String first = "RedactorTest-token-first";
+        Redactor.registerShortLived(first);
+        for (int i = 0; i < Redactor.SHORT_LIVED_KEPT; i++) {
+            Redactor.registerShortLived("RedactorTest-token-" + i + "-of-a-long-running-daemon");
+        }
+        String newest = "RedactorTest-token-" + (Redactor.SHORT_LIVED_KEPT - 1) + "-of-a-long-running-daemon";
+
+        assertThat(Redactor.redact("Bearer " + newest)).isEqualTo("Bearer ****");
+        assertThat(Redactor.redact("secret " + lasting)).isEqualTo("secret ****");
+        assertThat(Redactor.redact("expired " + first)).as("dropped once %d newer tokens came", Redactor.SHORT_LIVED_KEPT)
+                .isEqualTo("expired " + first);
+        // a short-lived registration never demotes a lasting secret
+        Redactor.registerShortLived(lasting);
+        for (int i = 0; i < Redactor.SHORT_LIVED_KEPT; i++) {
+            Redactor.registerShortLived("RedactorTest-later-token-" + i);
+        }
+        assertThat(Redactor.redact(lasting)).isEqualTo("****");
+    }
 }

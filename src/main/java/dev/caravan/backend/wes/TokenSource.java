@@ -117,7 +117,7 @@ final class TokenSource {
         if (access.isBlank()) {
             throw critical(what + " answered without an access_token");
         }
-        Redactor.register(access);
+        Redactor.registerShortLived(access);
         long expiresIn = n.path("expires_in").asLong(-1);
         Instant now = clock.instant();
         if (expiresIn > 0) {
