@@ -3,6 +3,7 @@ package dev.caravan.cli;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.awsbatch.AwsBatchBackend;
 import dev.caravan.backend.awsbatch.AwsBatchBackendFactory;
+import dev.caravan.camel.NotifyQueue;
 import dev.caravan.config.CaravanSettings;
 import dev.caravan.engine.Engine;
 import dev.caravan.model.Environment;
@@ -150,6 +151,11 @@ final class AwsSession implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            NotifyQueue.awaitDrained(ctx, Daemon.NOTIFY_DRAIN_MAX);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (backend != null) {
             backend.close();
         }

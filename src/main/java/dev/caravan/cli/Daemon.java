@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class Daemon {
 
     /** How long {@code cycle --once} lets its last messages go out before stopping (Camel's stop then finishes them). */
-    private static final Duration NOTIFY_DRAIN_MAX = Duration.ofSeconds(60);
+    static final Duration NOTIFY_DRAIN_MAX = Duration.ofSeconds(60);
 
     /** Returned by {@code run} in daemon mode once Camel Main has stopped normally. */
     static final int RUNNING = -1;
