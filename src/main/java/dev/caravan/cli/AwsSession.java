@@ -1,5 +1,6 @@
 package dev.caravan.cli;
 
+import dev.caravan.aws.AwsErrors;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.awsbatch.AwsBatchBackend;
 import dev.caravan.backend.awsbatch.AwsBatchBackendFactory;
@@ -11,8 +12,10 @@ import dev.caravan.model.Notification;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
+import software.amazon.awssdk.core.exception.SdkException;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,6 +61,27 @@ final class AwsSession implements AutoCloseable {
             throw new StartException("cannot start: " + root.getMessage(), 1);
         }
         return new AwsSession(main);
+    }
+
+    /**
+     * What an AWS command prints when it fails, and its exit status: the start-up's own status, 2 for a usage
+     * mistake, 1 for bad input, an AWS error (described without the SDK's noise) or anything else.
+     */
+    static int failed(Exception e, PrintStream err) {
+        if (e instanceof StartException s) {
+            err.println("caravan: " + s.getMessage());
+            return s.code;
+        }
+        if (e instanceof UsageException) {
+            err.println("caravan: " + e.getMessage());
+            return 2;
+        }
+        if (e instanceof SdkException sdk) {
+            err.println("caravan: AWS: " + AwsErrors.describe(sdk));
+            return 1;
+        }
+        err.println("caravan: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        return 1;
     }
 
     /** Start-up failed: what to print and the exit status. */

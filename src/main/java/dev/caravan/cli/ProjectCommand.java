@@ -20,7 +20,6 @@ import dev.caravan.sources.workflow.Metadata;
 import dev.caravan.sources.workflow.ProjectPlan;
 import dev.caravan.sources.workflow.Workflow;
 import dev.caravan.tracking.TrackingTree;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 
 import java.io.BufferedReader;
@@ -143,21 +142,8 @@ final class ProjectCommand {
                 return 3;
             }
             return body.run(s);
-        } catch (AwsSession.StartException e) {
-            err.println("caravan: " + e.getMessage());
-            return e.code;
-        } catch (BadInputException e) {
-            err.println("caravan: " + e.getMessage());
-            return 1;
-        } catch (UsageException e) {
-            err.println("caravan: " + e.getMessage());
-            return 2;
-        } catch (SdkException e) {
-            err.println("caravan: AWS: " + dev.caravan.aws.AwsErrors.describe(e));
-            return 1;
         } catch (Exception e) {
-            err.println("caravan: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
+            return AwsSession.failed(e, err);
         }
     }
 

@@ -108,15 +108,8 @@ final class QueueCommand {
             }
             out.println("cancelled " + done + " of " + jobs.size() + " jobs of " + queue + " (" + reason + ")");
             return done == jobs.size() ? 0 : 1;
-        } catch (AwsSession.StartException e) {
-            err.println("caravan: " + e.getMessage());
-            return e.code;
-        } catch (UsageException e) {
-            err.println("caravan: " + e.getMessage());
-            return 2;
-        } catch (SdkException e) {
-            err.println("caravan: AWS: " + dev.caravan.aws.AwsErrors.describe(e));
-            return 1;
+        } catch (Exception e) {
+            return AwsSession.failed(e, err);
         }
     }
 }

@@ -217,5 +217,13 @@ class ProjectCommandsTest {
         CliTest.Result clear = caravan("queue", "clear", "q1", "--yes", "--config", conf);
         assertThat(clear.out()).contains("nothing to clear in q1");
         assertThat(caravan("queue", "status", "nope", "--config", conf).err()).contains("job queue 'nope' does not exist");
+        CliTest.Result noEnv = caravan("queue", "status", "q1", "--env", "elsewhere", "--config", conf);
+        assertThat(noEnv.code()).isEqualTo(2);
+        assertThat(noEnv.err()).startsWith("caravan: no environment 'elsewhere'");
+        // a file, not -D: in this JVM a -D would stay set for the tests after this one
+        Path bad = Files.writeString(dir.resolve("bad.properties"), Files.readString(Path.of(conf)) + "\ncaravan.cycle.cron = never\n");
+        CliTest.Result badSetting = caravan("queue", "status", "q1", "--config", bad.toString());
+        assertThat(badSetting.code()).isEqualTo(2);
+        assertThat(badSetting.err()).contains("caravan.cycle.cron");
     }
 }
