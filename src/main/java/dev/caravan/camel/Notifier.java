@@ -17,13 +17,13 @@ public final class Notifier {
 
     private final boolean slack;
     private final long minIntervalNanos;
-    /** When the last post left; only the notify route's single consumer thread touches it. */
+    /** When the last post left (at start: one interval ago); only the notify route's single consumer thread touches it. */
     private volatile long lastPostNanos;
-    private volatile boolean postedBefore;
 
     public Notifier(CaravanSettings settings) {
         this.slack = !settings.slackWebhookUrl().isBlank();
         this.minIntervalNanos = settings.slackMinInterval().toNanos();
+        this.lastPostNanos = System.nanoTime() - minIntervalNanos;
     }
 
     public boolean slackEnabled() {
@@ -46,9 +46,6 @@ public final class Notifier {
      * a post, not after it: a lone message goes out at once and a stopping daemon does not wait behind its last post.
      */
     public long millisUntilNextPost() {
-        if (!postedBefore) {
-            return 0;
-        }
         long wait = minIntervalNanos - (System.nanoTime() - lastPostNanos);
         return wait <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(wait) + 1;
     }
@@ -56,7 +53,6 @@ public final class Notifier {
     /** Called after each post attempt, successful or not: a failing webhook is paced too. */
     public void posted() {
         lastPostNanos = System.nanoTime();
-        postedBefore = true;
     }
 
     /** A Slack failure is logged, never raised: reports must not fail a cycle. */

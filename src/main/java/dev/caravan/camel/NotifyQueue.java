@@ -19,6 +19,14 @@ public final class NotifyQueue {
     private NotifyQueue() {
     }
 
+    /** Long enough for a backlog of messages paced a second apart; Camel's stop finishes whatever is left. */
+    static final Duration DEFAULT_MAX = Duration.ofSeconds(60);
+
+    /** {@link #awaitDrained(CamelContext, Duration)} for at most {@link #DEFAULT_MAX}. */
+    public static boolean awaitDrained(CamelContext context) throws InterruptedException {
+        return awaitDrained(context, DEFAULT_MAX);
+    }
+
     /**
      * Waits until nothing is queued for or being handled by the notify route, at most {@code max}. Returns whether
      * it drained; when not, Camel's shutdown still completes the remaining messages (the route says so).

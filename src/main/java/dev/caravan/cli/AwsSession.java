@@ -176,7 +176,7 @@ final class AwsSession implements AutoCloseable {
     @Override
     public void close() {
         try {
-            NotifyQueue.awaitDrained(ctx, Daemon.NOTIFY_DRAIN_MAX);
+            NotifyQueue.awaitDrained(ctx);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,14 +11,10 @@ import org.apache.camel.main.Main;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /** Runs Camel Main: as the daemon, or for exactly one cycle under the cycle lock. */
 public final class Daemon {
-
-    /** How long {@code cycle --once} lets its last messages go out before stopping (Camel's stop then finishes them). */
-    static final Duration NOTIFY_DRAIN_MAX = Duration.ofSeconds(60);
 
     /** Returned by {@code run} in daemon mode once Camel Main has stopped normally. */
     static final int RUNNING = -1;
@@ -121,7 +117,7 @@ public final class Daemon {
                 try (ProducerTemplate pt = ctx.createProducerTemplate()) {
                     pt.requestBody("direct:cycle", (Object) null);
                 }
-                NotifyQueue.awaitDrained(ctx, NOTIFY_DRAIN_MAX);
+                NotifyQueue.awaitDrained(ctx);
             }
             return engine.trackingProblem().isPresent() ? 1 : 0;
         } catch (Exception e) {
