@@ -101,23 +101,9 @@ class IcgcDemoFlowTest {
         Map<String, String> p = DaemonHarness.base(dir);
         p.put("caravan.tracking.remote", remote.toString());
         p.put("caravan.slack.webhook-url", slack.url());
-        String e = "caravan.env." + ENV + ".";
-        p.put(e + "backend", "wes");
-        p.put(e + "wes-dialect", "argo");
-        p.put(e + "url", emu.url());
-        p.put(e + "graphql-url", emu.graphqlUrl());
-        p.put(e + "token-url", emu.tokenUrl());
-        p.put(e + "client-id", "caravan-icgc");
-        p.put(e + "client-secret", "icgc-client-secret");
-        p.put(e + "api-token", "icgc-api-token");
-        p.put(e + "max-parallel-runs", Integer.toString(maxParallel));
-        p.put(e + "excessive-failure-threshold", Integer.toString(threshold));
-        p.put(e + "workflow-url", "https://github.com/icgc-argo/icgc-25k-azure-transfer.git");
-        p.put(e + "workflow-version", "azure-transfer-wf.v0.12.0");
-        p.put(e + "offline", "true");
-        p.put(e + "nfs-root-paths", "/nfs-1-c1,/nfs-1-c2");
-        p.put(e + "timeout", "2s");
-        p.put(e + "retries", "1");
+        p.putAll(emu.environmentSettings(ENV, "caravan-icgc", "icgc-client-secret", "icgc-api-token"));
+        p.put("caravan.env." + ENV + ".max-parallel-runs", Integer.toString(maxParallel));
+        p.put("caravan.env." + ENV + ".excessive-failure-threshold", Integer.toString(threshold));
         return p;
     }
 

@@ -45,7 +45,7 @@
  * The client secret, the api token and every access token are registered with {@link dev.caravan.report.Redactor};
  * server text put into messages is cleaned and masked; request bodies are never logged; the api token lives in the
  * submitted request only. Camel Main's start-up "Property-placeholders summary" logs resolved {@code caravan.*}
- * values and masks {@code client-secret} but not {@code api-token}: set
- * {@code camel.main.additional-sensitive-keywords=apitoken} (or have the daemon add it).
+ * values and on its own masks {@code client-secret} but not {@code api-token}; the daemon adds both (and the other
+ * secret keys) to {@code camel.main.additional-sensitive-keywords} ({@code cli.Daemon.SENSITIVE}).
  */
 package dev.caravan.backend.wes;

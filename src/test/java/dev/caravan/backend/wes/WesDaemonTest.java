@@ -102,29 +102,13 @@ class WesDaemonTest {
         GitFixtures.copy(DEMO, seed.resolve("jobs"));
         Path remote = GitFixtures.bareRemote(dir.resolve("remote.git"), seed);
         Map<String, String> p = DaemonHarness.base(dir);
-        // Camel Main logs every resolved caravan.* value at start-up ("Property-placeholders summary") and masks only
-        // keys it knows as sensitive: client-id, client-secret yes, api-token no. Until the daemon adds this keyword
-        // itself, an operator must set it (see the WES backend notes).
-        p.put("camel.main.additional-sensitive-keywords", "apitoken");
+        // Camel Main logs every resolved caravan.* value at start-up ("Property-placeholders summary"); the daemon's
+        // own sensitive keywords must mask the client secret and the api token there (no operator setting here)
         p.put("caravan.tracking.remote", remote.toString());
         p.put("caravan.slack.webhook-url", slack.url());
-        String e = "caravan.env." + ENV + ".";
-        p.put(e + "backend", "wes");
-        p.put(e + "max-parallel-runs", Integer.toString(maxParallel));
-        p.put(e + "excessive-failure-threshold", "0");
-        p.put(e + "wes-dialect", "argo");
-        p.put(e + "url", emu.url());
-        p.put(e + "graphql-url", emu.graphqlUrl());
-        p.put(e + "token-url", emu.tokenUrl());
-        p.put(e + "client-id", "caravan-daemon");
-        p.put(e + "client-secret", "{{sys:" + SECRET_PROPERTY + "}}");
-        p.put(e + "api-token", apiToken);
-        p.put(e + "workflow-url", "https://github.com/icgc-argo/icgc-25k-azure-transfer.git");
-        p.put(e + "workflow-version", "azure-transfer-wf.v0.12.0");
-        p.put(e + "offline", "true");
-        p.put(e + "nfs-root-paths", "/nfs-1-c1,/nfs-1-c2");
-        p.put(e + "timeout", "2s");
-        p.put(e + "retries", "1");
+        p.putAll(emu.environmentSettings(ENV, "caravan-daemon", "{{sys:" + SECRET_PROPERTY + "}}", apiToken));
+        p.put("caravan.env." + ENV + ".max-parallel-runs", Integer.toString(maxParallel));
+        p.put("caravan.env." + ENV + ".excessive-failure-threshold", "0");
         daemon = DaemonHarness.start(dir, p);
     }
 

@@ -183,6 +183,33 @@ public final class WesEmulator implements AutoCloseable {
         return root() + GRAPHQL_PATH;
     }
 
+    /**
+     * The {@code caravan.env.<env>.*} settings of a WES environment on this emulator, as ICGC ran theirs (its
+     * transfer workflow, offline, two NFS roots) with short timeouts for tests. Concurrency and thresholds are the
+     * caller's.
+     */
+    public Map<String, String> environmentSettings(String env, String clientId, String clientSecret, String apiToken) {
+        String e = "caravan.env." + env + ".";
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(e + "backend", "wes");
+        p.put(e + "wes-dialect", dialect == Dialect.GA4GH ? "ga4gh" : "argo");
+        p.put(e + "url", url());
+        if (dialect == Dialect.ARGO) {
+            p.put(e + "graphql-url", graphqlUrl());
+        }
+        p.put(e + "token-url", tokenUrl());
+        p.put(e + "client-id", clientId);
+        p.put(e + "client-secret", clientSecret);
+        p.put(e + "api-token", apiToken);
+        p.put(e + "workflow-url", "https://github.com/icgc-argo/icgc-25k-azure-transfer.git");
+        p.put(e + "workflow-version", "azure-transfer-wf.v0.12.0");
+        p.put(e + "offline", "true");
+        p.put(e + "nfs-root-paths", "/nfs-1-c1,/nfs-1-c2");
+        p.put(e + "timeout", "2s");
+        p.put(e + "retries", "1");
+        return p;
+    }
+
     public String basePath() {
         return dialect == Dialect.GA4GH ? GA4GH_BASE : ARGO_BASE;
     }
