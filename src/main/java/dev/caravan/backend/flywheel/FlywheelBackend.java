@@ -136,14 +136,14 @@ public final class FlywheelBackend implements Backend {
         if (gearId.isEmpty()) {
             String name = p.path("gear_name").asText("");
             if (name.isEmpty()) {
-                throw new BackendException(where + ": needs gear_id or gear_name");
+                throw BackendException.badInput(where + ": needs gear_id or gear_name");
             }
             gearId = gear(name).id();
         }
         body.put("gear_id", gearId);
         JsonNode config = p.path("config");
         if (!config.isMissingNode() && !config.isNull() && !config.isObject()) {
-            throw new BackendException(where + ": config must be an object");
+            throw BackendException.badInput(where + ": config must be an object");
         }
         body.set("config", config.isObject() ? config : JSON.createObjectNode());
         String source = p.path("source_project_id").asText("");
@@ -156,14 +156,14 @@ public final class FlywheelBackend implements Backend {
                 continue;
             }
             if (source.isEmpty()) {
-                throw new BackendException(where + ": inputs." + in.getKey() + " names a file but there is no source_project_id");
+                throw BackendException.badInput(where + ": inputs." + in.getKey() + " names a file but there is no source_project_id");
             }
             if (sourceProject == null) {
                 sourceProject = client.projectById(source).orElseThrow(() ->
-                        new BackendException(where + ": source project " + source + " not found on Flywheel"));
+                        BackendException.badInput(where + ": source project " + source + " not found on Flywheel"));
             }
             if (!sourceProject.files().contains(v.asText())) {
-                throw new BackendException(where + ": inputs." + in.getKey() + ": project " + sourceProject.path()
+                throw BackendException.badInput(where + ": inputs." + in.getKey() + ": project " + sourceProject.path()
                         + " has no file " + v.asText());
             }
             inputs.set(in.getKey(), fileRef(source, v.asText()));
@@ -174,7 +174,7 @@ public final class FlywheelBackend implements Backend {
         } else {
             String destId = p.path("destination_id").asText(source);
             if (destId.isEmpty()) {
-                throw new BackendException(where + ": needs destination, destination_id or source_project_id");
+                throw BackendException.badInput(where + ": needs destination, destination_id or source_project_id");
             }
             body.putObject("destination").put("type", "project").put("id", destId);
         }
@@ -197,7 +197,7 @@ public final class FlywheelBackend implements Backend {
             return c.gear();
         }
         FlywheelClient.Gear g = client.latestGear(name)
-                .orElseThrow(() -> new BackendException("Flywheel has no gear named " + name));
+                .orElseThrow(() -> BackendException.badInput("Flywheel has no gear named " + name));
         gears.put(name, new CachedGear(g, clock.instant()));
         return g;
     }
