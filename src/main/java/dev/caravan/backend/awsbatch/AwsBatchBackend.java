@@ -178,8 +178,13 @@ public final class AwsBatchBackend implements Backend {
                 pause(attempt, kind != AwsErrors.THROTTLED);
                 if (kind != AwsErrors.THROTTLED) {
                     // AWS may have taken it: look before sending it again
-                    Optional<String> found = lookup(spec.queue() == null ? List.of() : List.of(spec.queue()), name,
-                            request.token());
+                    Optional<String> found;
+                    try {
+                        found = lookup(spec.queue() == null ? List.of() : List.of(spec.queue()), name, request.token());
+                    } catch (SdkException lookupFailed) {
+                        throw failure(what + ": no answer (" + AwsErrors.describe(e) + "), and looking for the job"
+                                + " failed too; the next cycle looks for it on AWS before sending it again: ", lookupFailed);
+                    }
                     if (found.isPresent()) {
                         stats.foundAfterLoss.incrementAndGet();
                         LOG.info("env {}: {}: the answer was lost, but AWS has it as {}", envName, what, found.get());
