@@ -83,8 +83,17 @@ public final class FlywheelBackend implements Backend {
 
     // --- submit ------------------------------------------------------------------------------
 
+    /** Failures name the job: Flywheel's own words say which request it refused, not for which job. */
     @Override
     public String submit(SubmitRequest request) throws BackendException {
+        try {
+            return retryOrAdd(request);
+        } catch (BackendException e) {
+            throw new BackendException("job " + request.job().path() + ": " + e.getMessage(), e, e.kind());
+        }
+    }
+
+    private String retryOrAdd(SubmitRequest request) throws BackendException {
         Optional<RunMarker> prev = request.previousRun().filter(r -> r.env().equals(env));
         if (request.attempt() > 1 && prev.isPresent()) {
             Optional<FlywheelJob> last = newestAttempt(prev.get().runId());
@@ -130,7 +139,7 @@ public final class FlywheelBackend implements Backend {
      */
     ObjectNode body(SubmitRequest request) throws BackendException {
         JsonNode p = JSON.valueToTree(request.params());
-        String where = request.job() + " params.json";
+        String where = "params.json";
         ObjectNode body = JSON.createObjectNode();
         String gearId = p.path("gear_id").asText("");
         if (gearId.isEmpty()) {
@@ -283,10 +292,29 @@ public final class FlywheelBackend implements Backend {
         return job;
     }
 
+    /**
+     * Cancels the newest attempt while it is pending or running; one that has ended is left as it is, because Flywheel
+     * refuses to change an ended job (400 "Cannot mutate a job that is ..."): cancel may be asked again.
+     */
     @Override
     public void cancel(RunHandle run, String reason) throws BackendException {
         Attempt a = newest.getOrDefault(run.runId(), new Attempt(run.runId(), 0));
-        client.cancel(a.jobId());
-        LOG.info("env {}: cancelled Flywheel job {} of {}: {}", env, a.jobId(), run.job(), reason);
+        String what = "job " + run.job().path() + ": Flywheel job " + a.jobId();
+        FlywheelJob job = client.job(a.jobId()).orElseThrow(() ->
+                BackendException.badInput(what + " cannot be cancelled: Flywheel has no such job"));
+        if (!job.inFlight()) {
+            LOG.info("env {}: {} is already {}; nothing to cancel", env, what, job.state());
+            return;
+        }
+        try {
+            client.cancel(a.jobId());
+        } catch (BackendException e) {
+            boolean endedMeanwhile = e.kind() == BackendException.Kind.BAD_INPUT
+                    && client.job(a.jobId()).map(j -> !j.inFlight()).orElse(false);
+            if (!endedMeanwhile) {
+                throw new BackendException(what + ": " + e.getMessage(), e, e.kind());
+            }
+        }
+        LOG.info("env {}: cancelled {}: {}", env, what, reason);
     }
 }
