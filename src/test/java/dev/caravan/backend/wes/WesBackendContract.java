@@ -69,10 +69,11 @@ abstract class WesBackendContract extends BackendContractTest {
         return (int) emu.runs().stream().filter(r -> request.token().equals(r.tags().get(WesBackend.TAG_TOKEN))).count();
     }
 
+    /** The backend looks a run up by its tag before sending again, so submit itself recovers the answer. */
     @Override
-    protected Optional<String> submitLosingTheAnswer(Backend backend, SubmitRequest request) {
+    protected Optional<String> submitLosingTheAnswer(Backend backend, SubmitRequest request) throws Exception {
         emu.loseNextResponse(WesEmulator.Kind.SUBMIT);
-        return submitExpectingRetryable(backend, request);
+        return Optional.of(backend.submit(request));
     }
 
     @Override
