@@ -142,7 +142,8 @@ public final class AwsBatchBackend implements Backend {
                 missing = outputs.get().missing(spec.outputs(), null);
             } catch (SdkException | IllegalArgumentException e) {
                 String what = "job " + job.path() + ": cannot check its outputs on S3 (not submitted): ";
-                throw e instanceof SdkException s ? failure(what, s) : BackendException.badInput(what + e.getMessage(), e);
+                throw e instanceof SdkException s ? failure(what, s)
+                        : BackendException.badInput(what + e.getMessage(), e);
             }
             if (missing.isEmpty()) {
                 stats.skipped.incrementAndGet();
@@ -182,8 +183,8 @@ public final class AwsBatchBackend implements Backend {
                     try {
                         found = lookup(spec.queue() == null ? List.of() : List.of(spec.queue()), name, request.token());
                     } catch (SdkException lookupFailed) {
-                        throw failure(what + ": no answer (" + AwsErrors.describe(e) + "), and looking for the job"
-                                + " failed too; the next cycle looks for it on AWS before sending it again: ", lookupFailed);
+                        throw failure(what + ": no answer (" + AwsErrors.describe(e) + "), and looking for the job failed"
+                                + " too; the next cycle looks for it on AWS before sending it again: ", lookupFailed);
                     }
                     if (found.isPresent()) {
                         stats.foundAfterLoss.incrementAndGet();

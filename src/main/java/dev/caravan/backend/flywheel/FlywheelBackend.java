@@ -165,7 +165,8 @@ public final class FlywheelBackend implements Backend {
                 continue;
             }
             if (source.isEmpty()) {
-                throw BackendException.badInput(where + ": inputs." + in.getKey() + " names a file but there is no source_project_id");
+                throw BackendException.badInput(where + ": inputs." + in.getKey()
+                        + " names a file but there is no source_project_id");
             }
             if (sourceProject == null) {
                 sourceProject = client.projectById(source).orElseThrow(() ->

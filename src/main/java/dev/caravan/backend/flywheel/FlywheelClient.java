@@ -267,7 +267,8 @@ public final class FlywheelClient {
             throw new Transient(BackendException.retryable("Flywheel: no answer within " + timeout.toSeconds()
                     + " s to " + what + " (" + method + " /api/" + path + ")"));
         } catch (IOException e) {
-            throw new Transient(BackendException.retryable("Flywheel: cannot " + what + ": " + e.getClass().getSimpleName()
+            throw new Transient(BackendException.retryable("Flywheel: cannot " + what + ": "
+                    + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
