@@ -24,16 +24,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An in-process AWS Batch (REST-JSON, what the SDK v2 sends) for what moto lacks: jobs that stay RUNNABLE and RUNNING
  * for a while, jobs that fail, throttling (a rate limit, or the next N answers), server errors and lost answers,
  * before or after the job was taken. Only the calls Caravan makes: SubmitJob, DescribeJobs, ListJobs, CancelJob,
  * TerminateJob, DescribeJobQueues, DescribeJobDefinitions.
+ *
+ * <p>Where the rules come from (the AWS Batch API reference, and what the SDK v2 sends and parses):
+ * <ul>
+ *   <li>errors carry their code in {@code x-amzn-ErrorType} and {@code __type}: ClientException 400 (an unknown
+ *   queue, definition or dependency, a bad job name, more than 100 ids to DescribeJobs), ServerException 500,
+ *   TooManyRequestsException 429, and UnrecognizedClientException 403 for a security token AWS does not know;</li>
+ *   <li>DescribeJobs leaves out ids it does not know; ListJobs with a JOB_NAME filter ignores jobStatus;</li>
+ *   <li>CancelJob stops a job only while SUBMITTED, PENDING or RUNNABLE; TerminateJob also while STARTING or
+ *   RUNNING; either way the job ends FAILED with the given reason as statusReason;</li>
+ *   <li>a job ends as its container's command does, as Batch runs it: {@code containerOverrides.command} ending in
+ *   {@code exit N} (N not 0) ends FAILED with exit code N and "Essential container in task exited";
+ *   {@code sleep infinity} stays RUNNING until terminated; anything else SUCCEEDED.</li>
+ * </ul>
  */
 public final class FakeBatch implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern EXIT = Pattern.compile("\\bexit (\\d+)$");
 
     static {
         // without it the JDK server's separate header and body writes meet delayed ACKs: 40 ms a call
@@ -48,6 +64,10 @@ public final class FakeBatch implements AutoCloseable {
         public final JsonNode request;
         final long created;
         final List<String> deps;
+        /** The container's exit status by its command; null: it succeeds. */
+        final Integer exitCode;
+        /** Runs until terminated ({@code sleep infinity}). */
+        final boolean endless;
         public volatile String stoppedReason;
         public volatile boolean stoppedWhileRunning;
 
@@ -58,6 +78,11 @@ public final class FakeBatch implements AutoCloseable {
             this.request = request;
             this.created = created;
             this.deps = deps;
+            StringBuilder command = new StringBuilder();
+            request.path("containerOverrides").path("command").forEach(part -> command.append(' ').append(part.asText()));
+            Matcher exit = EXIT.matcher(command.toString().strip());
+            this.exitCode = exit.find() && !exit.group(1).equals("0") ? Integer.valueOf(exit.group(1)) : null;
+            this.endless = command.indexOf("sleep infinity") >= 0;
         }
     }
 
@@ -171,6 +196,9 @@ public final class FakeBatch implements AutoCloseable {
         if (now < end - runningFor.toMillis()) {
             return "RUNNABLE";
         }
+        if (j.endless) {
+            return "RUNNING";
+        }
         if (now < end) {
             return "RUNNING";
         }
@@ -178,7 +206,7 @@ public final class FakeBatch implements AutoCloseable {
     }
 
     private boolean fails(Job j) {
-        return failing.stream().anyMatch(f -> j.name.contains(f));
+        return j.exitCode != null || failing.stream().anyMatch(f -> j.name.contains(f));
     }
 
     private String reason(Job j) {
@@ -346,7 +374,7 @@ public final class FakeBatch implements AutoCloseable {
             ObjectNode c = d.putObject("container");
             c.put("logStreamName", "fake/default/" + j.id);
             if (st.equals("FAILED") && fails(j)) {
-                c.put("exitCode", 1);
+                c.put("exitCode", j.exitCode == null ? 1 : j.exitCode);
             }
         }
         ok(ex, r);

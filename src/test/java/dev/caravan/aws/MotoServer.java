@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -69,6 +70,18 @@ public final class MotoServer implements AutoCloseable {
 
     /** Starts moto_server, or skips the calling test when it is not installed. */
     public static MotoServer startOrSkip() throws Exception {
+        return start(Map.of());
+    }
+
+    /**
+     * A moto_server that checks credentials from the first request on ({@code INITIAL_NO_AUTH_ACTION_COUNT=0}), so
+     * it refuses the tests' keys as AWS refuses unknown ones (403 InvalidClientTokenId); skips when not installed.
+     */
+    public static MotoServer startRefusingCredentialsOrSkip() throws Exception {
+        return start(Map.of("INITIAL_NO_AUTH_ACTION_COUNT", "0"));
+    }
+
+    private static MotoServer start(Map<String, String> environment) throws Exception {
         Optional<Path> exe = executable();
         Assumptions.assumeTrue(exe.isPresent(), "moto_server is not installed (it comes with pip install 'moto[server]');"
                 + " skipping the tests against moto");
@@ -77,8 +90,10 @@ public final class MotoServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("moto-" + port + "-", ".log");
-        Process p = new ProcessBuilder(exe.get().toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(exe.get().toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(environment);
+        Process p = pb.start();
         MotoServer m = new MotoServer(p, port, log);
         m.awaitUp(Duration.ofSeconds(60));
         m.configure();
@@ -119,7 +134,15 @@ public final class MotoServer implements AutoCloseable {
 
     /** Batch without Docker: jobs succeed at once. */
     public void configure() throws IOException, InterruptedException {
-        post("/moto-api/config", "{\"batch\": {\"use_docker\": false}}");
+        batchUsesDocker(false);
+    }
+
+    /**
+     * Whether moto runs the next jobs' containers in Docker. This machine has no Docker, so a job submitted while it
+     * is on fails (FAILED, its container could not start); off, jobs succeed at once.
+     */
+    public void batchUsesDocker(boolean on) throws IOException, InterruptedException {
+        post("/moto-api/config", "{\"batch\": {\"use_docker\": " + on + "}}");
     }
 
     /** Forgets every resource: each test starts from an empty account. */

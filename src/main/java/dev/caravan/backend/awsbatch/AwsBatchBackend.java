@@ -10,6 +10,7 @@ import dev.caravan.model.JobRef;
 import dev.caravan.model.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ArrayJobDependency;
@@ -140,9 +141,9 @@ public final class AwsBatchBackend implements Backend {
             try {
                 missing = outputs.get().missing(spec.outputs(), null);
             } catch (SdkException | IllegalArgumentException e) {
-                throw new BackendException("job " + job.path() + ": cannot check its outputs on S3 (not submitted): "
-                        + (e instanceof SdkException s ? AwsErrors.describe(s) : e.getMessage()), e,
-                        e instanceof SdkException s && AwsErrors.of(s) == AwsErrors.CREDENTIALS);
+                String what = "job " + job.path() + ": cannot check its outputs on S3 (not submitted): ";
+                throw e instanceof SdkException s ? failure(what, s)
+                        : BackendException.badInput(what + e.getMessage(), e);
             }
             if (missing.isEmpty()) {
                 stats.skipped.incrementAndGet();
@@ -153,7 +154,7 @@ public final class AwsBatchBackend implements Backend {
         }
         List<String> deps = request.dependsOn().stream().filter(d -> !isSkipped(d)).toList();
         if (deps.size() > MAX_DEPENDS_ON) {
-            throw new BackendException("job " + job.path() + ": runs after " + deps.size()
+            throw BackendException.badInput("job " + job.path() + ": runs after " + deps.size()
                     + " jobs in flight; AWS Batch allows at most " + MAX_DEPENDS_ON + " in dependsOn");
         }
         String name = JobNames.of(job);
@@ -169,18 +170,22 @@ public final class AwsBatchBackend implements Backend {
                 AwsErrors kind = AwsErrors.of(e);
                 count(kind);
                 if (!kind.retryable()) {
-                    throw new BackendException(what + ": AWS Batch refused the submission: " + AwsErrors.describe(e), e,
-                            kind == AwsErrors.CREDENTIALS);
+                    throw failure(what + ": AWS Batch refused the submission: ", e);
                 }
                 if (attempt >= backoff.maxAttempts()) {
-                    throw new BackendException(what + ": no answer after " + attempt + " attempts ("
+                    throw BackendException.retryable(what + ": no answer after " + attempt + " attempts ("
                             + AwsErrors.describe(e) + "); the next cycle looks for it on AWS before sending it again", e);
                 }
                 pause(attempt, kind != AwsErrors.THROTTLED);
                 if (kind != AwsErrors.THROTTLED) {
                     // AWS may have taken it: look before sending it again
-                    Optional<String> found = lookup(spec.queue() == null ? List.of() : List.of(spec.queue()), name,
-                            request.token());
+                    Optional<String> found;
+                    try {
+                        found = lookup(spec.queue() == null ? List.of() : List.of(spec.queue()), name, request.token());
+                    } catch (SdkException lookupFailed) {
+                        throw failure(what + ": no answer (" + AwsErrors.describe(e) + "), and looking for the job failed"
+                                + " too; the next cycle looks for it on AWS before sending it again: ", lookupFailed);
+                    }
                     if (found.isPresent()) {
                         stats.foundAfterLoss.incrementAndGet();
                         LOG.info("env {}: {}: the answer was lost, but AWS has it as {}", envName, what, found.get());
@@ -221,7 +226,7 @@ public final class AwsBatchBackend implements Backend {
         try {
             return BatchJobSpec.of(params, defaults);
         } catch (IllegalArgumentException e) {
-            throw new BackendException("job " + job.path() + ": params.json: " + e.getMessage());
+            throw BackendException.badInput("job " + job.path() + ": params.json: " + e.getMessage());
         }
     }
 
@@ -244,9 +249,7 @@ public final class AwsBatchBackend implements Backend {
         try {
             return lookup(queues, JobNames.of(request.job()), request.token());
         } catch (SdkException e) {
-            AwsErrors kind = AwsErrors.of(e);
-            throw new BackendException("job " + request.job().path() + ": cannot look for its submission on AWS Batch: "
-                    + AwsErrors.describe(e), e, kind == AwsErrors.CREDENTIALS);
+            throw failure("job " + request.job().path() + ": cannot look for its submission on AWS Batch: ", e);
         }
     }
 
@@ -362,9 +365,7 @@ public final class AwsBatchBackend implements Backend {
         try {
             details = describeAll(ids);
         } catch (SdkException e) {
-            AwsErrors kind = AwsErrors.of(e);
-            throw new BackendException("env " + envName + ": DescribeJobs failed: " + AwsErrors.describe(e), e,
-                    kind == AwsErrors.CREDENTIALS);
+            throw failure("env " + envName + ": DescribeJobs failed: ", e);
         }
         for (String id : ids) {
             JobDetail d = details.get(id);
@@ -512,7 +513,7 @@ public final class AwsBatchBackend implements Backend {
         try {
             JobStatus st = statusOf(run.runId());
             if (st == null) {
-                throw new BackendException(what + " cannot be cancelled: AWS Batch does not know it");
+                throw BackendException.badInput(what + " cannot be cancelled: AWS Batch does not know it");
             }
             switch (st) {
                 case SUBMITTED, PENDING, RUNNABLE -> {
@@ -528,8 +529,7 @@ public final class AwsBatchBackend implements Backend {
             }
             recent.remove(run.runId());
         } catch (SdkException e) {
-            throw new BackendException(what + " could not be cancelled: " + AwsErrors.describe(e), e,
-                    AwsErrors.of(e) == AwsErrors.CREDENTIALS);
+            throw failure(what + " could not be cancelled: ", e);
         }
     }
 
@@ -568,6 +568,20 @@ public final class AwsBatchBackend implements Backend {
         }
     }
 
+    /**
+     * An AWS failure as a backend failure, {@code prefix} followed by AWS's code and message: refused credentials
+     * (and any 401 or 403, which Batch answers only for authentication and authorization) are CRITICAL, another
+     * client error is BAD_INPUT, throttling, 5xx and lost answers are RETRYABLE.
+     */
+    static BackendException failure(String prefix, SdkException e) {
+        AwsErrors kind = AwsErrors.of(e);
+        int status = e instanceof AwsServiceException a ? a.statusCode() : 0;
+        BackendException.Kind k = kind == AwsErrors.CREDENTIALS || status == 401 || status == 403
+                ? BackendException.Kind.CRITICAL
+                : kind == AwsErrors.CLIENT ? BackendException.Kind.BAD_INPUT : BackendException.Kind.RETRYABLE;
+        return new BackendException(prefix + AwsErrors.describe(e), e, k);
+    }
+
     private void count(AwsErrors kind) {
         switch (kind) {
             case THROTTLED -> stats.throttled.incrementAndGet();
@@ -586,7 +600,7 @@ public final class AwsBatchBackend implements Backend {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException("env " + envName + ": interrupted while waiting to retry", e);
+            throw BackendException.retryable("env " + envName + ": interrupted while waiting to retry", e);
         }
     }
 

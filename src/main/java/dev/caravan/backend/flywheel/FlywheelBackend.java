@@ -83,8 +83,17 @@ public final class FlywheelBackend implements Backend {
 
     // --- submit ------------------------------------------------------------------------------
 
+    /** Failures name the job: Flywheel's own words say which request it refused, not for which job. */
     @Override
     public String submit(SubmitRequest request) throws BackendException {
+        try {
+            return retryOrAdd(request);
+        } catch (BackendException e) {
+            throw new BackendException("job " + request.job().path() + ": " + e.getMessage(), e, e.kind());
+        }
+    }
+
+    private String retryOrAdd(SubmitRequest request) throws BackendException {
         Optional<RunMarker> prev = request.previousRun().filter(r -> r.env().equals(env));
         if (request.attempt() > 1 && prev.isPresent()) {
             Optional<FlywheelJob> last = newestAttempt(prev.get().runId());
@@ -130,20 +139,20 @@ public final class FlywheelBackend implements Backend {
      */
     ObjectNode body(SubmitRequest request) throws BackendException {
         JsonNode p = JSON.valueToTree(request.params());
-        String where = request.job() + " params.json";
+        String where = "params.json";
         ObjectNode body = JSON.createObjectNode();
         String gearId = p.path("gear_id").asText("");
         if (gearId.isEmpty()) {
             String name = p.path("gear_name").asText("");
             if (name.isEmpty()) {
-                throw new BackendException(where + ": needs gear_id or gear_name");
+                throw BackendException.badInput(where + ": needs gear_id or gear_name");
             }
             gearId = gear(name).id();
         }
         body.put("gear_id", gearId);
         JsonNode config = p.path("config");
         if (!config.isMissingNode() && !config.isNull() && !config.isObject()) {
-            throw new BackendException(where + ": config must be an object");
+            throw BackendException.badInput(where + ": config must be an object");
         }
         body.set("config", config.isObject() ? config : JSON.createObjectNode());
         String source = p.path("source_project_id").asText("");
@@ -156,14 +165,15 @@ public final class FlywheelBackend implements Backend {
                 continue;
             }
             if (source.isEmpty()) {
-                throw new BackendException(where + ": inputs." + in.getKey() + " names a file but there is no source_project_id");
+                throw BackendException.badInput(where + ": inputs." + in.getKey()
+                        + " names a file but there is no source_project_id");
             }
             if (sourceProject == null) {
                 sourceProject = client.projectById(source).orElseThrow(() ->
-                        new BackendException(where + ": source project " + source + " not found on Flywheel"));
+                        BackendException.badInput(where + ": source project " + source + " not found on Flywheel"));
             }
             if (!sourceProject.files().contains(v.asText())) {
-                throw new BackendException(where + ": inputs." + in.getKey() + ": project " + sourceProject.path()
+                throw BackendException.badInput(where + ": inputs." + in.getKey() + ": project " + sourceProject.path()
                         + " has no file " + v.asText());
             }
             inputs.set(in.getKey(), fileRef(source, v.asText()));
@@ -174,7 +184,7 @@ public final class FlywheelBackend implements Backend {
         } else {
             String destId = p.path("destination_id").asText(source);
             if (destId.isEmpty()) {
-                throw new BackendException(where + ": needs destination, destination_id or source_project_id");
+                throw BackendException.badInput(where + ": needs destination, destination_id or source_project_id");
             }
             body.putObject("destination").put("type", "project").put("id", destId);
         }
@@ -197,7 +207,7 @@ public final class FlywheelBackend implements Backend {
             return c.gear();
         }
         FlywheelClient.Gear g = client.latestGear(name)
-                .orElseThrow(() -> new BackendException("Flywheel has no gear named " + name));
+                .orElseThrow(() -> BackendException.badInput("Flywheel has no gear named " + name));
         gears.put(name, new CachedGear(g, clock.instant()));
         return g;
     }
@@ -283,10 +293,29 @@ public final class FlywheelBackend implements Backend {
         return job;
     }
 
+    /**
+     * Cancels the newest attempt while it is pending or running; one that has ended is left as it is, because Flywheel
+     * refuses to change an ended job (400 "Cannot mutate a job that is ..."): cancel may be asked again.
+     */
     @Override
     public void cancel(RunHandle run, String reason) throws BackendException {
         Attempt a = newest.getOrDefault(run.runId(), new Attempt(run.runId(), 0));
-        client.cancel(a.jobId());
-        LOG.info("env {}: cancelled Flywheel job {} of {}: {}", env, a.jobId(), run.job(), reason);
+        String what = "job " + run.job().path() + ": Flywheel job " + a.jobId();
+        FlywheelJob job = client.job(a.jobId()).orElseThrow(() ->
+                BackendException.badInput(what + " cannot be cancelled: Flywheel has no such job"));
+        if (!job.inFlight()) {
+            LOG.info("env {}: {} is already {}; nothing to cancel", env, what, job.state());
+            return;
+        }
+        try {
+            client.cancel(a.jobId());
+        } catch (BackendException e) {
+            boolean endedMeanwhile = e.kind() == BackendException.Kind.BAD_INPUT
+                    && client.job(a.jobId()).map(j -> !j.inFlight()).orElse(false);
+            if (!endedMeanwhile) {
+                throw new BackendException(what + ": " + e.getMessage(), e, e.kind());
+            }
+        }
+        LOG.info("env {}: cancelled {}: {}", env, what, reason);
     }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Reads (GET and the read-only lookup) are tried up to three times on a 5xx answer, a timeout or a
  * broken connection; writes (add, retry, cancel) are tried once, because the caller has its own way to
  * find out whether a lost request arrived. 401 and 403 are critical: the key is refused, nothing on this
- * instance can work. Messages name the request and never the key.
+ * instance can work; another 4xx is bad input; 5xx, 429 and no answer are retryable. Messages name the request and
+ * never the key.
  */
 public final class FlywheelClient {
 
@@ -202,7 +203,8 @@ public final class FlywheelClient {
     private static String id(JsonNode n, String what) throws BackendException {
         String id = n.path("_id").asText(n.path("id").asText(""));
         if (id.isEmpty()) {
-            throw new BackendException("Flywheel answered " + what + " without a job id");
+            // it may have acted: the caller finds out by the job's tag
+            throw BackendException.retryable("Flywheel answered " + what + " without a job id");
         }
         return id;
     }
@@ -229,7 +231,7 @@ public final class FlywheelClient {
 
     private JsonNode write(String method, String path, JsonNode body, String what) throws BackendException {
         try {
-            return send(method, path, body, what).orElseThrow(() -> new BackendException("Flywheel: cannot " + what
+            return send(method, path, body, what).orElseThrow(() -> BackendException.badInput("Flywheel: cannot " + what
                     + ": not found (HTTP 404)"));
         } catch (Transient e) {
             throw e.exception;
@@ -262,34 +264,36 @@ public final class FlywheelClient {
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new Transient(new BackendException("Flywheel: no answer within " + timeout.toSeconds()
+            throw new Transient(BackendException.retryable("Flywheel: no answer within " + timeout.toSeconds()
                     + " s to " + what + " (" + method + " /api/" + path + ")"));
         } catch (IOException e) {
-            throw new Transient(new BackendException("Flywheel: cannot " + what + ": " + e.getClass().getSimpleName()
+            throw new Transient(BackendException.retryable("Flywheel: cannot " + what + ": "
+                    + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException("interrupted while asking Flywheel to " + what);
+            throw BackendException.retryable("interrupted while asking Flywheel to " + what);
         }
         int status = r.statusCode();
         if (status == 404) {
             return Optional.empty();
         }
         if (status == 401 || status == 403) {
-            throw new BackendException("Flywheel at " + api + " refused the API key of site " + key.site()
-                    + " (HTTP " + status + ") when asked to " + what + message(r.body()), null, true);
+            throw BackendException.critical("Flywheel at " + api + " refused the API key of site " + key.site()
+                    + " (HTTP " + status + ") when asked to " + what + message(r.body()));
         }
-        if (status >= 500) {
-            throw new Transient(new BackendException("Flywheel: cannot " + what + ": HTTP " + status + message(r.body())));
+        if (status >= 500 || status == 429) {
+            throw new Transient(BackendException.retryable("Flywheel: cannot " + what + ": HTTP " + status
+                    + message(r.body())));
         }
         if (status >= 300) {
-            throw new BackendException("Flywheel refused to " + what + ": HTTP " + status + message(r.body()));
+            throw BackendException.badInput("Flywheel refused to " + what + ": HTTP " + status + message(r.body()));
         }
         try {
             String text = r.body();
             return Optional.of(text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
         } catch (JsonProcessingException e) {
-            throw new Transient(new BackendException("Flywheel: cannot " + what + ": the answer is not JSON"));
+            throw new Transient(BackendException.retryable("Flywheel: cannot " + what + ": the answer is not JSON"));
         }
     }
 
@@ -315,7 +319,7 @@ public final class FlywheelClient {
             Thread.sleep(200L * attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException("interrupted while waiting to ask Flywheel again");
+            throw BackendException.retryable("interrupted while waiting to ask Flywheel again");
         }
     }
 

@@ -120,13 +120,13 @@ final class CommandTemplate {
                 String field = placeholder.substring("params.".length());
                 Optional<Object> value = ShellValues.lookup(params, field);
                 if (value.isEmpty()) {
-                    throw new BackendException("job " + job.path() + ": the command's placeholder {" + placeholder
+                    throw BackendException.badInput("job " + job.path() + ": the command's placeholder {" + placeholder
                             + "} has no value: params.json has no field '" + field + "'");
                 }
                 try {
                     return ShellValues.render(value.get());
                 } catch (IllegalStateException e) {
-                    throw new BackendException("job " + job.path() + ": the command's placeholder {" + placeholder
+                    throw BackendException.badInput("job " + job.path() + ": the command's placeholder {" + placeholder
                             + "}: " + e.getMessage(), e);
                 }
         }

@@ -64,14 +64,15 @@ public final class LocalBackend implements Backend {
             run.writeScript(cmd);
             run.writeLaunch(new RunFolder.Launch(request.token(), context.clock().millis()));
         } catch (IOException e) {
-            throw new BackendException("job " + job.path() + ": cannot prepare local run " + run.runId() + " in "
+            // every run needs the work folder: when it cannot be written, no local run can start
+            throw BackendException.critical("job " + job.path() + ": cannot prepare local run " + run.runId() + " in "
                     + run.dir() + ": " + e.getMessage(), e);
         }
         try {
             Launcher.spawn(run, job);
         } catch (IOException e) {
             forgetLaunch(run, job);
-            throw new BackendException("job " + job.path() + ": cannot start local run " + run.runId()
+            throw BackendException.critical("job " + job.path() + ": cannot start local run " + run.runId()
                     + " (is 'setsid' from util-linux on the PATH?): " + e.getMessage(), e);
         }
         LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
@@ -81,7 +82,7 @@ public final class LocalBackend implements Backend {
     /** The same token twice means the first answer was lost: hand back that run rather than start a second one. */
     private String alreadyLaunched(SubmitRequest request, RunFolder run, RunFolder.Launch earlier) throws BackendException {
         if (!earlier.token().equals(request.token())) {
-            throw new BackendException("job " + request.job().path() + ": local run id " + run.runId()
+            throw BackendException.badInput("job " + request.job().path() + ": local run id " + run.runId()
                     + " is already used by another submission (" + run.launchFile() + "); resubmit with a new token");
         }
         LOG.info("env {}: job {} was already submitted with this token as local run {}; not starting it again",
@@ -107,7 +108,7 @@ public final class LocalBackend implements Backend {
                     .filter(launch -> launch.token().equals(request.token()))
                     .map(launch -> run.runId());
         } catch (IOException e) {
-            throw new BackendException("job " + request.job().path() + ": cannot read local run " + run.runId()
+            throw BackendException.retryable("job " + request.job().path() + ": cannot read local run " + run.runId()
                     + ": " + e.getMessage(), e);
         }
     }
@@ -151,7 +152,7 @@ public final class LocalBackend implements Backend {
             return RunStatus.failed("process never started: launched " + age / 1000 + " s ago and wrote no pid file"
                     + " in " + run.dir());
         } catch (IOException e) {
-            throw new BackendException("job " + handle.job().path() + ": cannot read local run " + handle.runId()
+            throw BackendException.retryable("job " + handle.job().path() + ": cannot read local run " + handle.runId()
                     + " in " + run.dir() + ": " + e.getMessage(), e);
         }
     }
@@ -186,7 +187,7 @@ public final class LocalBackend implements Backend {
     public void cancel(RunHandle handle, String reason) throws BackendException {
         String what = "job " + handle.job().path() + ": local run " + handle.runId();
         if (!RunIds.isLocalRunId(handle.runId())) {
-            throw new BackendException(what + " cannot be cancelled: not a local run id");
+            throw BackendException.badInput(what + " cannot be cancelled: not a local run id");
         }
         RunFolder run = folder(handle.job(), handle.runId());
         try {
@@ -195,7 +196,7 @@ public final class LocalBackend implements Backend {
                 return;
             }
             if (run.readLaunch().isEmpty() && run.readPid().isEmpty()) {
-                throw new BackendException(what + " cannot be cancelled: no such local run in " + run.dir());
+                throw BackendException.badInput(what + " cannot be cancelled: no such local run in " + run.dir());
             }
             String text = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
             run.writeCancelled(text);
@@ -208,10 +209,10 @@ public final class LocalBackend implements Backend {
             }
             LOG.info("env {}: cancelled {}: {}", envName, what, text);
         } catch (IOException e) {
-            throw new BackendException(what + " could not be cancelled: " + e.getMessage(), e);
+            throw BackendException.retryable(what + " could not be cancelled: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException(what + ": cancel was interrupted", e);
+            throw BackendException.retryable(what + ": cancel was interrupted", e);
         }
     }
 

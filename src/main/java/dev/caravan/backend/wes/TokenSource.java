@@ -133,7 +133,7 @@ final class TokenSource {
     }
 
     private BackendException critical(String message) {
-        return new BackendException(message, null, true);
+        return BackendException.critical(message);
     }
 
     private static String enc(String s) {

@@ -30,6 +30,14 @@ final class Transport {
         boolean ok() {
             return status >= 200 && status < 300;
         }
+
+        /** This answer as a failure: refused credentials CRITICAL, another 4xx BAD_INPUT, anything else RETRYABLE. */
+        BackendException failure(String message) {
+            BackendException.Kind kind = status == 401 || status == 403 ? BackendException.Kind.CRITICAL
+                    : status >= 400 && status < 500 && status != 429 ? BackendException.Kind.BAD_INPUT
+                    : BackendException.Kind.RETRYABLE;
+            return new BackendException(message, null, kind);
+        }
     }
 
     /** Worth another try. {@code mayHaveArrived}: the server may have acted (timeout, dropped answer, 5xx). */
@@ -84,7 +92,7 @@ final class Transport {
                     + (e.getMessage() == null ? "" : ": " + Texts.clean(e.getMessage(), 120)) + ")", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException(what + ": interrupted");
+            throw BackendException.retryable(what + ": interrupted");
         }
         if (r.statusCode() >= 500) {
             throw new Transient(what + ": HTTP " + r.statusCode() + Texts.errorSuffix(r.body()), true);
@@ -107,7 +115,7 @@ final class Transport {
             Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException(what + ": interrupted while waiting to retry");
+            throw BackendException.retryable(what + ": interrupted while waiting to retry");
         }
     }
 

@@ -109,7 +109,7 @@ final class WesBackend implements Backend {
             } catch (Transport.Transient t) {
                 mayExist |= t.mayHaveArrived();
                 if (attempt > s.retries()) {
-                    throw new BackendException(t.getMessage() + (s.retries() > 0 ? " (tried " + attempt + " times)" : "")
+                    throw BackendException.retryable(t.getMessage() + (s.retries() > 0 ? " (tried " + attempt + " times)" : "")
                             + (mayExist ? "; the run may exist and is looked up by its tag next cycle" : ""));
                 }
                 LOG.warn("{}; trying again{}", t.getMessage(), t.mayHaveArrived() ? " after looking the run up by its tag" : "");
@@ -117,12 +117,12 @@ final class WesBackend implements Backend {
                 continue;
             }
             if (!reply.ok()) {
-                throw new BackendException("job " + job.path() + ": the WES of env " + s.env() + " refused the run (HTTP "
+                throw reply.failure("job " + job.path() + ": the WES of env " + s.env() + " refused the run (HTTP "
                         + reply.status() + Texts.errorSuffix(reply.body()) + ")");
             }
             String runId = runIdOf(reply.body());
             if (runId.isEmpty()) {
-                throw new BackendException("job " + job.path() + ": the WES of env " + s.env() + " accepted the run but"
+                throw BackendException.retryable("job " + job.path() + ": the WES of env " + s.env() + " accepted the run but"
                         + " answered without a run_id; it is looked up by its tag next cycle");
             }
             requireMarkable(runId, job);
@@ -231,7 +231,7 @@ final class WesBackend implements Backend {
         try {
             return Texts.JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            throw new BackendException("job " + job.path() + ": its params cannot be written as JSON");
+            throw BackendException.badInput("job " + job.path() + ": its params cannot be written as JSON");
         }
     }
 
@@ -261,7 +261,7 @@ final class WesBackend implements Backend {
         try {
             new RunMarker(0, s.env(), runId);
         } catch (IllegalArgumentException e) {
-            throw new BackendException("job " + job.path() + ": the WES of env " + s.env() + " named its run '"
+            throw BackendException.badInput("job " + job.path() + ": the WES of env " + s.env() + " named its run '"
                     + Texts.clean(runId, 120) + "', which cannot be recorded as a run marker; cancel that run on the"
                     + " server and release the job again");
         }
@@ -279,7 +279,7 @@ final class WesBackend implements Backend {
             URI uri = URI.create(s.wes("runs") + "?" + query);
             Transport.Reply reply = client.send(get(uri), what + ": GET " + s.wes("runs"));
             if (!reply.ok()) {
-                throw new BackendException(what + ": listing runs failed (HTTP " + reply.status()
+                throw reply.failure(what + ": listing runs failed (HTTP " + reply.status()
                         + Texts.errorSuffix(reply.body()) + ")");
             }
             JsonNode list = parse(reply.body(), what + ": the run list");
@@ -311,7 +311,7 @@ final class WesBackend implements Backend {
             }
             pageToken = nextToken;
         }
-        throw new BackendException(what + ": the run list did not end after " + MAX_PAGES + " pages");
+        throw BackendException.retryable(what + ": the run list did not end after " + MAX_PAGES + " pages");
     }
 
     private JsonNode tagsFromLog(String runId, String what) throws BackendException {
@@ -401,7 +401,7 @@ final class WesBackend implements Backend {
         try {
             body = Texts.JSON.writeValueAsString(ArgoGraphql.request(ids));
         } catch (JsonProcessingException e) {
-            throw new BackendException(what + ": cannot write the query");
+            throw BackendException.badInput(what + ": cannot write the query");
         }
         HttpRequest.Builder post = HttpRequest.newBuilder(uri)
                 .timeout(s.timeout())
@@ -410,12 +410,12 @@ final class WesBackend implements Backend {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         Transport.Reply reply = client.send(post, what);
         if (!reply.ok()) {
-            throw new BackendException(what + ": HTTP " + reply.status() + Texts.errorSuffix(reply.body()));
+            throw reply.failure(what + ": HTTP " + reply.status() + Texts.errorSuffix(reply.body()));
         }
         JsonNode answer = parse(reply.body(), what);
         JsonNode data = answer.get("data");
         if (data == null || !data.isObject()) {
-            throw new BackendException(what + ": no data" + (answer.has("errors")
+            throw BackendException.retryable(what + ": no data" + (answer.has("errors")
                     ? ", errors: " + Texts.describe(answer.get("errors"), 300) : ""));
         }
         if (answer.has("errors")) {
@@ -439,7 +439,7 @@ final class WesBackend implements Backend {
             return Optional.empty();
         }
         if (!reply.ok()) {
-            throw new BackendException(what + ": HTTP " + reply.status() + Texts.errorSuffix(reply.body()));
+            throw reply.failure(what + ": HTTP " + reply.status() + Texts.errorSuffix(reply.body()));
         }
         return Optional.of(RunLogs.ga4gh(runId, parse(reply.body(), what)));
     }
@@ -455,10 +455,10 @@ final class WesBackend implements Backend {
                 .POST(HttpRequest.BodyPublishers.noBody());
         Transport.Reply reply = client.send(post, what);
         if (reply.status() == 404) {
-            throw new BackendException(what + ": the WES has no such run (HTTP 404)");
+            throw reply.failure(what + ": the WES has no such run (HTTP 404)");
         }
         if (!reply.ok()) {
-            throw new BackendException(what + ": HTTP " + reply.status() + Texts.errorSuffix(reply.body()));
+            throw reply.failure(what + ": HTTP " + reply.status() + Texts.errorSuffix(reply.body()));
         }
         LOG.info("{}: asked to cancel ({})", what, Texts.clean(reason == null ? "no reason given" : reason, 200));
     }
@@ -507,11 +507,11 @@ final class WesBackend implements Backend {
         try {
             JsonNode n = Texts.JSON.readTree(body);
             if (n == null || !n.isObject()) {
-                throw new BackendException(what + ": the answer is not a JSON object");
+                throw BackendException.retryable(what + ": the answer is not a JSON object");
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new BackendException(what + ": the answer is not JSON");
+            throw BackendException.retryable(what + ": the answer is not JSON");
         }
     }
 

@@ -43,7 +43,7 @@ final class WesClient {
                 return once(request, what);
             } catch (Transport.Transient t) {
                 if (attempt > retries) {
-                    throw new BackendException(t.getMessage() + (retries > 0 ? " (tried " + attempt + " times)" : ""));
+                    throw BackendException.retryable(t.getMessage() + (retries > 0 ? " (tried " + attempt + " times)" : ""));
                 }
                 LOG.warn("env {}: {}; trying again", env, t.getMessage());
                 transport.backoff(attempt, what);
@@ -59,8 +59,8 @@ final class WesClient {
             return r;
         }
         if (tokens == null) {
-            throw new BackendException(what + ": HTTP 401, the WES requires authentication (set token-url, client-id"
-                    + " and client-secret for env " + env + ")", null, true);
+            throw BackendException.critical(what + ": HTTP 401, the WES requires authentication (set token-url, client-id"
+                    + " and client-secret for env " + env + ")");
         }
         LOG.info("env {}: {} answered 401; getting a new token and trying once more", env, what);
         tokens.invalidate(bearer);
@@ -68,8 +68,8 @@ final class WesClient {
         r = transport.exchange(build(request, fresh), what);
         if (r.status() == 401) {
             tokens.invalidate(fresh);
-            throw new BackendException(what + ": HTTP 401 even with a new token: the credentials of env " + env
-                    + " are refused" + Texts.errorSuffix(r.body()), null, true);
+            throw BackendException.critical(what + ": HTTP 401 even with a new token: the credentials of env " + env
+                    + " are refused" + Texts.errorSuffix(r.body()));
         }
         return r;
     }

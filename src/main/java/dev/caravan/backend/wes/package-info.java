@@ -38,8 +38,10 @@
  * server (timeout, dropped connection, 5xx), the run is looked up by its {@code caravan_token} tag before sending
  * again, so a lost answer never makes a second run. Other 4xx answers to a submission fail it, naming the job. The
  * OAuth2 token (client credentials in the form body) is fetched lazily, once for concurrent callers, cached until 30 s
- * (at most a tenth of its life) before {@code expires_in}, and renewed once on a 401; any token failure and a 401 with
- * a fresh token are critical ({@link dev.caravan.backend.BackendException#isCritical()}).
+ * (at most a tenth of its life) before {@code expires_in}, and renewed once on a 401. Kinds
+ * ({@link dev.caravan.backend.BackendException.Kind}): any token failure, a 401 with a fresh token and a 403 are
+ * CRITICAL; another 4xx is BAD_INPUT; what is still failing after the retries, or an answer that cannot be read, is
+ * RETRYABLE.
  *
  * <h2>Secrets</h2>
  * The client secret, the api token and every access token are registered with {@link dev.caravan.report.Redactor};

@@ -92,17 +92,6 @@ class FlywheelBackendTest {
     }
 
     @Test
-    void aLostAnswerIsFoundAgainByItsTag() throws Exception {
-        FlywheelBackend quick = backend(Duration.ZERO, Duration.ofMillis(300));
-        fw.delayNext("POST /api/jobs/add", 1500, 1);
-        SubmitRequest r = request("adrc-a/b/job.0001#1-bb", 1, Optional.empty());
-        assertThatThrownBy(() -> quick.submit(r)).isInstanceOf(BackendException.class);
-        assertThat(fw.jobs()).hasSize(1);
-        assertThat(backend().findSubmission(r)).contains(fw.jobs().get(0).id);
-        assertThat(backend().findSubmission(request("adrc-a/b/job.0001#1-cc", 1, Optional.empty()))).isEmpty();
-    }
-
-    @Test
     void mapsFlywheelStates() throws Exception {
         FlywheelBackend b = backend();
         String id = b.submit(request("t1", 1, Optional.empty()));

@@ -117,7 +117,7 @@ class FlywheelClientTest {
 
         fw.failNext("GET /api/projects/", 502, 3);
         assertThatThrownBy(() -> client.projectById(project)).isInstanceOfSatisfying(BackendException.class, e -> {
-            assertThat(e.isCritical()).isFalse();
+            assertThat(e.kind()).isEqualTo(BackendException.Kind.RETRYABLE);
             assertThat(e.getMessage()).contains("HTTP 502").contains("injected failure");
         });
 

@@ -33,7 +33,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code stats.number_of.acquisition_files}), gears with versions, jobs that move
  * {@code pending → running → complete|failed} when the test says so ({@link #advance()}) or after a number
  * of polls ({@link #autoAdvance(int)}), Flywheel's own retries ({@code retried}, {@code previous_job_id}),
- * the retry and cancel endpoints, injected 5xx answers and slow answers, and a count of every call.
+ * the retry and cancel endpoints, injected 5xx answers, slow and lost answers, and a count of every call.
+ *
+ * <p>Where the rules come from: the job states and their moves are Flywheel core's ({@code jobs/queue.py}:
+ * {@code JOB_TRANSITIONS} pending → running, pending|running → cancelled, running → failed|complete); a job may be
+ * changed only while pending or running ({@code JOB_STATES_ALLOWED_MUTATE}), so a cancel of an ended job is refused
+ * 400 "Cannot mutate a job that is &lt;state&gt;." ({@code Queue.mutate} raises {@code InputValidationException}); only
+ * a failed or cancelled job is retried, into a new job with {@code previous_job_id} ({@code Queue.retry}). How a
+ * job ends is its gear's doing: {@link #gearEnds} names gears whose jobs fail or run until cancelled.
+ * {@link #loseNextAnswer} carries a request out and drops the connection before the answer, as a proxy or a broken
+ * connection does.
  */
 public final class FlywheelEmulator implements AutoCloseable {
 
@@ -110,7 +119,8 @@ public final class FlywheelEmulator implements AutoCloseable {
     private record Gear(String id, String name, String version, Instant created) {
     }
 
-    private record Fault(String prefix, int status, long delayMillis) {
+    /** {@code lose}: carried out, then the connection closes without an answer. */
+    private record Fault(String prefix, int status, long delayMillis, boolean lose) {
     }
 
     private final HttpServer server;
@@ -121,6 +131,7 @@ public final class FlywheelEmulator implements AutoCloseable {
     private final Map<String, EJob> jobs = new LinkedHashMap<>();
     private final Map<String, Deque<String>> outcomes = new HashMap<>();
     private final Map<String, Integer> autoRetries = new HashMap<>();
+    private final Map<String, String> gearEnds = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(0x5f00_0000L);
@@ -202,6 +213,11 @@ public final class FlywheelEmulator implements AutoCloseable {
         defaultOutcome = state;
     }
 
+    /** Jobs of this gear end in {@code state} ({@code failed}, ...); {@code running}: they run until cancelled. */
+    public synchronized void gearEnds(String gearName, String state) {
+        gearEnds.put(gearName, state);
+    }
+
     /** How many times Flywheel retries a failed job of this group by itself. */
     public synchronized void autoRetries(String group, int n) {
         autoRetries.put(group, n);
@@ -232,8 +248,14 @@ public final class FlywheelEmulator implements AutoCloseable {
             j.state = "running";
             j.transitions.put("running", now);
         } else if (j.state.equals("running")) {
-            Deque<String> q = outcomes.get(j.group);
-            String end = q == null || q.isEmpty() ? defaultOutcome : q.poll();
+            String end = gearEnds.get(j.gearName);
+            if (end == null) {
+                Deque<String> q = outcomes.get(j.group);
+                end = q == null || q.isEmpty() ? defaultOutcome : q.poll();
+            }
+            if (end.equals("running")) {
+                return;
+            }
             j.state = end;
             j.transitions.put(end, now);
             if (end.equals("failed")) {
@@ -273,15 +295,20 @@ public final class FlywheelEmulator implements AutoCloseable {
     /** The next {@code times} requests whose {@code METHOD /api/path} starts with {@code prefix} get {@code status}. */
     public synchronized void failNext(String prefix, int status, int times) {
         for (int i = 0; i < times; i++) {
-            faults.add(new Fault(prefix, status, 0));
+            faults.add(new Fault(prefix, status, 0, false));
         }
     }
 
     /** The next matching request is carried out, but its answer comes {@code millis} late. */
     public synchronized void delayNext(String prefix, long millis, int times) {
         for (int i = 0; i < times; i++) {
-            faults.add(new Fault(prefix, 0, millis));
+            faults.add(new Fault(prefix, 0, millis, false));
         }
+    }
+
+    /** The next request whose {@code METHOD /api/path} starts with {@code prefix} is carried out, but never answered. */
+    public synchronized void loseNextAnswer(String prefix) {
+        faults.add(new Fault(prefix, 0, 0, true));
     }
 
     /** Calls by kind: {@code GET /api/jobs/{id}}, {@code GET /api/jobs?tags}, {@code POST /api/jobs/add}, ... */
@@ -326,6 +353,9 @@ public final class FlywheelEmulator implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             JsonNode in = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
             Answer a = route(method, path, q, in);
+            if (fault != null && fault.lose()) {
+                return; // the connection closes (finally) before any answer
+            }
             if (fault != null && fault.delayMillis() > 0) {
                 try {
                     Thread.sleep(fault.delayMillis());
@@ -408,8 +438,11 @@ public final class FlywheelEmulator implements AutoCloseable {
                 }
                 if (parts.length == 2 && method.equals("PUT")) {
                     String to = in.path("state").asText();
-                    if (!to.equals("cancelled") || !(j.state.equals("pending") || j.state.equals("running"))) {
-                        return new Answer(400, error("cannot move job " + j.id + " from " + j.state + " to " + to));
+                    if (!(j.state.equals("pending") || j.state.equals("running"))) {
+                        return new Answer(400, error("Cannot mutate a job that is " + j.state + "."));
+                    }
+                    if (!to.equals("cancelled")) { // core raises a bare Exception here: a 500
+                        return new Answer(500, error("Mutating job from " + j.state + " to " + to + " not allowed."));
                     }
                     j.state = "cancelled";
                     j.transitions.put("cancelled", clock.instant());

@@ -114,17 +114,6 @@ class LocalBackendTest {
     }
 
     @Test
-    void findSubmissionFindsTheRunByItsTokenOnly() throws Exception {
-        Backend backend = backend("true");
-        RunHandle run = submit(backend, Map.of(), "PACA-CA/2021-07-09/SA123#1-abc");
-
-        assertThat(backend.findSubmission(request(Map.of(), "PACA-CA/2021-07-09/SA123#1-abc"))).contains(run.runId());
-        assertThat(backend(("true")).findSubmission(request(Map.of(), "PACA-CA/2021-07-09/SA123#1-abc")))
-                .contains(run.runId());
-        assertThat(backend.findSubmission(request(Map.of(), "PACA-CA/2021-07-09/SA123#2-def"))).isEmpty();
-    }
-
-    @Test
     void theSameTokenTwiceStartsOneRun() throws Exception {
         Backend backend = backend("echo x >> runs.txt");
         RunHandle run = submit(backend, Map.of(), "t1");
@@ -178,10 +167,23 @@ class LocalBackendTest {
         Backend backend = backend("./align.sh {params.sample_id}");
 
         assertThatThrownBy(() -> backend.submit(request(Map.of("other", "x"), "t1")))
-                .isInstanceOf(BackendException.class)
+                .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.kind())
+                        .isEqualTo(BackendException.Kind.BAD_INPUT))
                 .hasMessageContaining("PACA-CA/2021-07-09/SA123")
                 .hasMessageContaining("sample_id");
         assertThat(workDir.resolve("PACA-CA")).doesNotExist();
+    }
+
+    /** Every run needs the work folder: no local run can start, so the environment stops releasing (CRITICAL). */
+    @Test
+    void aWorkFolderItCannotWriteIsCritical() throws IOException {
+        Path notADir = Files.createFile(workDir.resolve("plain-file"));
+        Backend broken = new LocalBackendFactory().create(env("true"), new BackendContext(notADir, Clock.systemUTC()));
+
+        assertThatThrownBy(() -> broken.submit(request(Map.of(), "t1")))
+                .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.kind())
+                        .isEqualTo(BackendException.Kind.CRITICAL))
+                .hasMessageContaining("PACA-CA/2021-07-09/SA123").hasMessageContaining(notADir.toString());
     }
 
     @Test

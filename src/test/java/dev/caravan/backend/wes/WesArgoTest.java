@@ -208,20 +208,12 @@ class WesArgoTest {
     }
 
     @Test
-    void aLostSubmissionAnswerIsFoundByItsTag() throws Exception {
-        WesBackend b = fx.backend();
-        emu.loseNextResponse(Kind.SUBMIT);
-        String id = b.submit(WesFixture.request("job.0005"));
-        assertThat(emu.runs()).extracting(WesEmulator.Run::runId).containsExactly(id);
-    }
-
-    @Test
     void aGraphqlAnswerWithoutDataIsABackendProblem() throws Exception {
         WesBackend b = fx.backend();
         emu.failNext(Kind.GRAPHQL, 1, 400);
         assertThatThrownBy(() -> b.poll(List.of(handle("job.0001", "wes-1"))))
                 .isInstanceOf(BackendException.class).hasMessageContaining("GraphQL").hasMessageContaining("HTTP 400")
-                .matches(e -> !((BackendException) e).isCritical());
+                .matches(e -> ((BackendException) e).kind() == BackendException.Kind.BAD_INPUT, "bad input");
         emu.failNext(Kind.GRAPHQL, 2, 502);
         assertThat(b.poll(List.of(handle("job.0001", "wes-1"))).get("wes-1").phase()).isEqualTo(Phase.UNKNOWN);
         assertThat(emu.count(Kind.GRAPHQL)).isEqualTo(4);

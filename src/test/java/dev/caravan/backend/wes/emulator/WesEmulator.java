@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,22 @@ import java.util.regex.Pattern;
  * {@link #loseNextResponse} (act, then close the connection without answering), {@link #failTokens}.
  * Every request is counted by {@link Kind} and recorded; {@link #inspect} adds a check run on each request (a
  * failing check is answered 400 and kept in {@link #violations()}).
+ *
+ * <p>Where the rules come from:
+ * <ul>
+ *   <li>paths, fields, states and the error body {@code {msg, status_code}}: the WES 1.1.0 OpenAPI file
+ *   ({@code ../shared/specs/wes-1.1.0.openapi.yaml}; tests validate requests and answers against it); ARGO's JSON
+ *   run request ({@code workflow_url} required, {@code workflow_params}, {@code workflow_engine_params}) and its
+ *   answer: ICGC-ARGO workflow-management's {@code RunsRequest} and {@code RunsApiController}.</li>
+ *   <li>{@link #endRunsWhere}: what a run ends in is its workflow's doing, and the workflow sees only its
+ *   parameters; a test names the parameters whose runs fail, or keep running until cancelled.</li>
+ *   <li>{@link #requireWorkflowParams}: a run the server cannot launch with its parameters is refused before it
+ *   exists. WES 1.1.0 answers {@code POST /runs} 400 "The request is malformed"; ARGO's workflow-management
+ *   launches Nextflow inside the request and answers Nextflow's launch errors with a 4xx
+ *   ({@code NextflowHttpStatusResolver}: illegal config or invocation 400). Both dialects answer 400 here.</li>
+ *   <li>cancel of a run that has ended changes nothing and answers 200 with its id (WES 1.1.0 {@code RunId});
+ *   {@code CANCELING} then {@code CANCELED}, as the spec's states say.</li>
+ * </ul>
  */
 public final class WesEmulator implements AutoCloseable {
 
@@ -138,6 +155,9 @@ public final class WesEmulator implements AutoCloseable {
     private final List<Function<Request, Optional<String>>> inspectors = new CopyOnWriteArrayList<>();
     private final List<ResponseCheck> responseChecks = new CopyOnWriteArrayList<>();
     private final List<String> responseViolations = new CopyOnWriteArrayList<>();
+
+    private final List<Map.Entry<Predicate<JsonNode>, String>> endings = new CopyOnWriteArrayList<>();
+    private final Set<String> requiredParams = new LinkedHashSet<>();
 
     private long seq;
     private String clientId;
@@ -309,6 +329,21 @@ public final class WesEmulator implements AutoCloseable {
     /** Whether listing entries carry tags (GA4GH RunSummary) or not (RunStatus: the client must read run logs). */
     public synchronized WesEmulator listWithTags(boolean on) {
         this.listWithTags = on;
+        return this;
+    }
+
+    /**
+     * Runs whose workflow_params match end in {@code state} instead of {@code COMPLETE} when they leave RUNNING;
+     * {@code RUNNING} keeps them running until cancelled. The first matching rule wins.
+     */
+    public WesEmulator endRunsWhere(Predicate<JsonNode> workflowParams, String state) {
+        endings.add(Map.entry(workflowParams, state));
+        return this;
+    }
+
+    /** From now on {@code POST /runs} without these workflow parameters is refused (400) and makes no run. */
+    public synchronized WesEmulator requireWorkflowParams(String... names) {
+        requiredParams.addAll(List.of(names));
         return this;
     }
 
@@ -595,6 +630,10 @@ public final class WesEmulator implements AutoCloseable {
         if (!params.isObject() || !tags.isObject() || !engine.isObject()) {
             return errorAnswer(400, "workflow_params, tags and workflow_engine_parameters must be JSON objects");
         }
+        Optional<Answer> unlaunchable = missingParam(params);
+        if (unlaunchable.isPresent()) {
+            return unlaunchable.get();
+        }
         RunState r = create(UUID.randomUUID().toString(), fields.get("workflow_url"), fields.get("workflow_type"),
                 fields.get("workflow_type_version"), params, tags, (ObjectNode) engine);
         return new Answer(200, JSON.createObjectNode().put("run_id", r.id));
@@ -619,6 +658,10 @@ public final class WesEmulator implements AutoCloseable {
         if (!engine.isMissingNode() && !engine.isObject()) {
             return errorAnswer(400, "workflow_engine_params must be an object");
         }
+        Optional<Answer> unlaunchable = missingParam(body.get("workflow_params"));
+        if (unlaunchable.isPresent()) {
+            return unlaunchable.get();
+        }
         JsonNode tags = body.path("tags");
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
@@ -626,6 +669,15 @@ public final class WesEmulator implements AutoCloseable {
                 body.get("workflow_params"), tags.isObject() ? tags : JSON.createObjectNode(),
                 engine.isObject() ? (ObjectNode) engine : JSON.createObjectNode());
         return new Answer(200, JSON.createObjectNode().put("run_id", r.id));
+    }
+
+    private synchronized Optional<Answer> missingParam(JsonNode params) {
+        for (String name : requiredParams) {
+            if (!params.hasNonNull(name)) {
+                return Optional.of(errorAnswer(400, "cannot launch the workflow: missing workflow parameter '" + name + "'"));
+            }
+        }
+        return Optional.empty();
     }
 
     private synchronized RunState create(String id, String url, String type, String typeVersion, JsonNode params,
@@ -836,11 +888,20 @@ public final class WesEmulator implements AutoCloseable {
                     r.sessionId = resume != null && resume.isTextual() ? resume.asText() : UUID.randomUUID().toString();
                 }
             }
-            case "RUNNING" -> r.state = "COMPLETE";
+            case "RUNNING" -> end(r);
             case "CANCELING" -> r.state = "CANCELED";
             default -> {
             }
         }
+    }
+
+    private void end(RunState r) {
+        String state = endings.stream().filter(e -> e.getKey().test(r.params)).map(Map.Entry::getValue).findFirst()
+                .orElse("COMPLETE");
+        if (!state.equals("COMPLETE") && !state.equals("RUNNING") && r.errorReport == null) {
+            r.errorReport = JSON.getNodeFactory().textNode("the workflow failed with its parameters (emulated)");
+        }
+        r.state = state;
     }
 
     private RunState run0(String runId) {
