@@ -4,7 +4,7 @@ import dev.caravan.batches.python.Budget;
 import dev.caravan.batches.python.Limits;
 import dev.caravan.batches.python.PyException;
 import dev.caravan.batches.python.PyText;
-import dev.caravan.model.JobRef;
+import dev.caravan.batches.BatchNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Validates a run-id template over every feature, as WEPPcloud's validate_template does, plus the rule
  * that a run id becomes a job folder: not empty after trimming, not {@code .} or {@code ..}, no
- * {@code /}, {@code \} or NUL, a safe job name ({@link JobRef#isSafeName}), and unique.
+ * {@code /}, {@code \} or NUL, a safe item id ({@link BatchNames#isSafeItemId}), and unique.
  */
 public final class RunIdValidator {
 
@@ -106,18 +106,15 @@ public final class RunIdValidator {
         for (String bad : new String[] {"/", "\\", "\0"}) {
             if (runId.contains(bad)) {
                 return "Template produced a run id containing " + (bad.equals("\0") ? "NUL" : "'" + bad + "'")
-                        + ": '" + shorten(runId).replace("\0", "\\0") + "'";
+                        + ": '" + BatchNames.printable(runId) + "'";
             }
         }
-        if (!JobRef.isSafeName(runId)) {
-            return "Template produced the run id '" + shorten(runId) + "', which is not a safe job folder name"
-                    + " (letters, digits, '.', '_', '-'; starts with a letter or digit; no '..'; at most 128)";
+        if (!BatchNames.isSafeItemId(runId)) {
+            return "Template produced the run id '" + BatchNames.printable(runId) + "', which is not a safe job folder name"
+                    + " (letters, digits, '.', '_', '-' and spaces; starts with a letter or digit; no '..';"
+                    + " at most 128)";
         }
         return null;
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 140 ? s : s.substring(0, 140) + "…";
     }
 
     /** sha256(template + "|" + resource checksum), WEPPcloud's validation_hash. */
