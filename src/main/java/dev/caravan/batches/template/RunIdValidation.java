@@ -36,11 +36,13 @@ public record RunIdValidation(String template, String templateHash, String resou
     public record Row(int index, Object featureId, String runId, String error) {
     }
 
+    @JsonIgnore
     public boolean isValid() {
         return summary.isValid();
     }
 
     /** What a batch keeps of this validation to check, before running, that it still holds. */
+    @JsonIgnore
     public ValidationStamp stamp() {
         return new ValidationStamp(template, templateHash, resourceChecksum, validationHash, summary.isValid());
     }
