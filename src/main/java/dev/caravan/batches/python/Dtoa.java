@@ -21,27 +21,25 @@ public final class Dtoa {
     }
 
     /**
-     * Mode 0: the shortest digits that read back as the same double and, among those, the closest to it
-     * (what Python's repr prints). Java 17's Double.toString is not always shortest, so its answer is used
-     * only where it provably is: a normal double printed with 15 digits or fewer (no two decimals of 15
-     * digits map to one normal double). Otherwise the digits are searched for on the exact value.
+     * Mode 0: the shortest digits that read back as the same double and, among those, the closest to it,
+     * ties to an even digit (what Python's repr prints). Normal doubles use {@link ShortestDigits};
+     * subnormals, where fewer digits are exact, are searched on the exact value.
      */
     public static Digits shortest(double v) {
         if (v == 0) {
             return ZERO;
         }
-        Digits jdk = parseJavaString(Double.toString(v));
-        if (v >= Double.MIN_NORMAL && jdk.digits().length() <= 15) {
-            return jdk;
+        if (v >= Double.MIN_NORMAL) {
+            return ShortestDigits.of(v);
         }
         BigDecimal exact = new BigDecimal(v);
-        int n = Math.min(jdk.digits().length(), 17);
-        // fewer digits that round-trip are possible only where Double.toString was not shortest: look below
-        while (n > 1 && roundTrip(exact, n - 1, v) != null) {
-            n--;
+        for (int n = 1; n < 17; n++) {
+            BigDecimal found = roundTrip(exact, n, v);
+            if (found != null) {
+                return digitsOf(found);
+            }
         }
-        BigDecimal best = roundTrip(exact, n, v);
-        return best != null ? digitsOf(best) : jdk;
+        return digitsOf(roundTrip(exact, 17, v));
     }
 
     /** The closest decimal of n significant digits that reads back as v, or null. */
@@ -79,26 +77,5 @@ public final class Dtoa {
         BigDecimal s = d.stripTrailingZeros();
         String digits = s.unscaledValue().abs().toString();
         return new Digits(digits, digits.length() - s.scale());
-    }
-
-    /** Digits of Java's "1.2345E-5" / "123.45" form. */
-    private static Digits parseJavaString(String s) {
-        int e = s.indexOf('E');
-        int exp = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
-        String mantissa = e < 0 ? s : s.substring(0, e);
-        int dot = mantissa.indexOf('.');
-        String intPart = mantissa.substring(0, dot);
-        String all = intPart + mantissa.substring(dot + 1);
-        int decpt = intPart.length() + exp;
-        int start = 0;
-        while (start < all.length() - 1 && all.charAt(start) == '0') {
-            start++;
-            decpt--;
-        }
-        int end = all.length();
-        while (end > start + 1 && all.charAt(end - 1) == '0') {
-            end--;
-        }
-        return new Digits(all.substring(start, end), decpt);
     }
 }

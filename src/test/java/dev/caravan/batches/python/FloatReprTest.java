@@ -53,6 +53,39 @@ class FloatReprTest {
         }
     }
 
+    @Test
+    void everyPowerOfTwoAndItsNeighbours() {
+        // a power of two has a lower neighbour half as far as the upper one: the asymmetric case
+        for (int e = -1022; e <= 1023; e++) {
+            double p = Math.scalb(1.0, e);
+            for (double x : new double[] {p, Math.nextDown(p), Math.nextUp(p)}) {
+                if (x >= Double.MIN_NORMAL && Double.isFinite(x)) {
+                    assertThat(Dtoa.shortest(x)).as("%s", x).isEqualTo(reference(x));
+                }
+            }
+        }
+    }
+
+    @Test
+    void scalingFloorsAreExact() {
+        for (int q = -1100; q <= 1100; q++) {
+            BigDecimal pow2 = q >= 0 ? new BigDecimal(java.math.BigInteger.TWO.pow(q))
+                    : BigDecimal.ONE.divide(new BigDecimal(java.math.BigInteger.TWO.pow(-q)));
+            assertThat(ShortestDigits.flog10pow2(q)).as("q=%d", q).isEqualTo(floorLog10(pow2));
+            assertThat(ShortestDigits.flog10threeQuartersPow2(q)).as("q=%d", q)
+                    .isEqualTo(floorLog10(pow2.multiply(new BigDecimal("0.75"))));
+        }
+        for (int e = -400; e <= 400; e++) {
+            java.math.BigInteger ten = java.math.BigInteger.TEN.pow(Math.abs(e));
+            int floorLog2 = e >= 0 ? ten.bitLength() - 1 : -(ten.bitLength() - (ten.bitCount() == 1 ? 1 : 0));
+            assertThat(ShortestDigits.flog2pow10(e)).as("e=%d", e).isEqualTo(floorLog2);
+        }
+    }
+
+    private static int floorLog10(BigDecimal x) {
+        return x.precision() - x.scale() - 1;
+    }
+
     /** Tries every length from 1 digit: the first that reads back, and its closest candidate there. */
     private static Dtoa.Digits reference(double x) {
         BigDecimal exact = new BigDecimal(x);
