@@ -13,23 +13,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs generated scripts with the real bash, as the local backend and a cluster node do. */
-final class Bash {
+public final class Bash {
 
     /** The end of one run: exit status and everything it printed. */
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
     private Bash() {
     }
 
-    static Path write(Path dir, String name, String script) throws IOException {
+    public static Path write(Path dir, String name, String script) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name);
         Files.writeString(file, script, StandardCharsets.UTF_8);
         return file;
     }
 
-    static Result run(Path script, Map<String, String> env, String... args) throws Exception {
+    public static Result run(Path script, Map<String, String> env, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(script.getParent().toFile())
@@ -41,11 +41,11 @@ final class Bash {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    static Result run(Path script) throws Exception {
+    public static Result run(Path script) throws Exception {
         return run(script, Map.of());
     }
 
-    static JsonNode metadata(Path work) throws IOException {
+    public static JsonNode metadata(Path work) throws IOException {
         return new ObjectMapper().readTree(work.resolve(ItemScript.METADATA).toFile());
     }
 }
