@@ -87,15 +87,20 @@ public final class ClusterExport {
         return s.toString();
     }
 
-    private static String submitAll(String batch, List<String> scripts) {
-        return "#!/usr/bin/env bash\n"
-                + "# Submits the " + scripts.size() + " items of " + batch + " to Slurm, in order. Each sbatch job id\n"
-                + "# goes to submitted.tsv. CHAIN=1 ./submit-all.sh makes each item start after the one before\n"
-                + "# has ended (--dependency=afterany), one at a time as Mesmerize runs them.\n"
+    /** The start both batch scripts share: where they run, the logs folder, the loop over the items in order. */
+    private static String loopOverItems(String comment, String init, List<String> scripts) {
+        return "#!/usr/bin/env bash\n" + comment
                 + "cd \"$(dirname \"$0\")\" || exit 1\n"
                 + "mkdir -p logs\n"
-                + "prev=\n"
-                + "for script in \\\n" + list(scripts) + "  ; do\n"
+                + init
+                + "for script in \\\n" + list(scripts) + "  ; do\n";
+    }
+
+    private static String submitAll(String batch, List<String> scripts) {
+        return loopOverItems("# Submits the " + scripts.size() + " items of " + batch
+                + " to Slurm, in order. Each sbatch job id\n"
+                + "# goes to submitted.tsv. CHAIN=1 ./submit-all.sh makes each item start after the one before\n"
+                + "# has ended (--dependency=afterany), one at a time as Mesmerize runs them.\n", "prev=\n", scripts)
                 + "  if [ -n \"${CHAIN:-}\" ] && [ -n \"$prev\" ]; then\n"
                 + "    id=$(sbatch --parsable --dependency=afterany:\"$prev\" \"$script\")\n"
                 + "  else\n"
@@ -109,14 +114,10 @@ public final class ClusterExport {
     }
 
     private static String runAll(String batch, List<String> scripts) {
-        return "#!/usr/bin/env bash\n"
-                + "# Runs the " + scripts.size() + " items of " + batch + " here, one after another, without Slurm.\n"
-                + "# Each item's output goes to logs/<job_id>.out and .err; a failed item does not stop the others.\n"
-                + "cd \"$(dirname \"$0\")\" || exit 1\n"
-                + "mkdir -p logs\n"
-                + "completed=0\n"
-                + "failed=0\n"
-                + "for script in \\\n" + list(scripts) + "  ; do\n"
+        return loopOverItems("# Runs the " + scripts.size() + " items of " + batch
+                + " here, one after another, without Slurm.\n"
+                + "# Each item's output goes to logs/<job_id>.out and .err; a failed item does not stop the others.\n",
+                "completed=0\nfailed=0\n", scripts)
                 + "  item=${script%.sh}\n"
                 + "  if bash \"$script\" > \"logs/$item.out\" 2> \"logs/$item.err\"; then\n"
                 + "    completed=$((completed + 1))\n"

@@ -113,26 +113,12 @@ public final class GeoJsonAnalyzer {
         return schema;
     }
 
+    /** WEPPcloud's names for the Python types JSON values have. */
+    private static final Map<String, String> SCHEMA_TYPES = Map.of("NoneType", "null", "bool", "boolean", "int",
+            "integer", "float", "number", "str", "string", "list", "array", "dict", "object");
+
     static String typeOf(Object v) {
-        if (v == null) {
-            return "null";
-        }
-        if (v instanceof Boolean) {
-            return "boolean";
-        }
-        if (v instanceof Double) {
-            return "number";
-        }
-        if (v instanceof Number) {
-            return "integer";
-        }
-        if (v instanceof String) {
-            return "string";
-        }
-        if (v instanceof List) {
-            return "array";
-        }
-        return v instanceof Map ? "object" : "unknown";
+        return SCHEMA_TYPES.getOrDefault(Py.typeName(v), "unknown");
     }
 
     @SuppressWarnings("unchecked")

@@ -96,7 +96,8 @@ public final class PyText {
             return new String(Character.toChars(simple));
         }
         int first = upper.codePointAt(0);
-        return new String(Character.toChars(first)) + upper.substring(Character.charCount(first)).toLowerCase(Locale.ROOT);
+        String rest = upper.substring(Character.charCount(first)).toLowerCase(Locale.ROOT);
+        return new String(Character.toChars(first)) + rest;
     }
 
     /** str.zfill(width): zeros on the left, after a leading sign. */

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Splits one template expression into Python tokens: names (NFKC-normalised, as Python does), numbers
@@ -103,8 +104,8 @@ final class Lexer {
         }
         String word = src.substring(start, pos);
         if (pos < src.length() && (src.charAt(pos) == '\'' || src.charAt(pos) == '"')
-                && word.length() <= 2 && word.toLowerCase().matches("r|u|f|b|br|rb|fr|rf")) {
-            string(start, word.toLowerCase());
+                && word.length() <= 2 && word.toLowerCase(Locale.ROOT).matches("r|u|f|b|br|rb|fr|rf")) {
+            string(start, word.toLowerCase(Locale.ROOT));
             return;
         }
         boolean ascii = word.chars().allMatch(ch -> ch < 128);

@@ -169,29 +169,25 @@ final class Parser {
     }
 
     private Expr or() {
-        Token t = peek();
-        Expr first = and();
-        if (!peek().isKeyword("or")) {
-            return first;
-        }
-        List<Expr> values = new ArrayList<>(List.of(first));
-        while (acceptKeyword("or")) {
-            values.add(and());
-        }
-        return new Expr.BoolOp(t.pos(), false, values);
+        return boolChain("or", this::and);
     }
 
     private Expr and() {
+        return boolChain("and", this::not);
+    }
+
+    /** operand (keyword operand)*: one BoolOp for the whole chain, as Python's ast has it. */
+    private Expr boolChain(String keyword, java.util.function.Supplier<Expr> operand) {
         Token t = peek();
-        Expr first = not();
-        if (!peek().isKeyword("and")) {
+        Expr first = operand.get();
+        if (!peek().isKeyword(keyword)) {
             return first;
         }
         List<Expr> values = new ArrayList<>(List.of(first));
-        while (acceptKeyword("and")) {
-            values.add(not());
+        while (acceptKeyword(keyword)) {
+            values.add(operand.get());
         }
-        return new Expr.BoolOp(t.pos(), true, values);
+        return new Expr.BoolOp(t.pos(), keyword.equals("and"), values);
     }
 
     private Expr not() {

@@ -110,8 +110,8 @@ public final class RunIdValidator {
             }
         }
         if (!BatchNames.isSafeItemId(runId)) {
-            return "Template produced the run id '" + BatchNames.printable(runId) + "', which is not a safe job folder name"
-                    + " (letters, digits, '.', '_', '-' and spaces; starts with a letter or digit; no '..';"
+            return "Template produced the run id '" + BatchNames.printable(runId)
+                    + "', which is not a safe job folder name (letters, digits, '.', '_', '-' and spaces; starts with a letter or digit; no '..';"
                     + " at most 128)";
         }
         return null;

@@ -85,6 +85,7 @@ class ClusterExportTest {
         }
         for (String script : List.of("sooke-004.sh", "submit-all.sh", "run-all.sh")) {
             assertThat(Files.getPosixFilePermissions(jobs.resolve(script))).contains(PosixFilePermission.OWNER_EXECUTE);
+            assertThat(Files.readString(jobs.resolve(script))).startsWith("#!/usr/bin/env bash\n");
         }
 
         List<ItemRun> direct = items(tmp.resolve("daemon-work"));
@@ -128,7 +129,7 @@ class ClusterExportTest {
     @Test
     void runAllRunsEveryItemWithoutSlurm() throws Exception {
         Path jobs = extract(export(items(tmp.resolve("w"))));
-        Bash.Result first = bash(jobs.resolve("run-all.sh"), Map.of());
+        Bash.Result first = run(jobs.resolve("run-all.sh"));
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(first.output()).contains("completed sooke-004", "completed Blue Creek-NW", "3 completed, 0 failed");
         assertThat(Files.readString(jobs.resolve("logs/sooke-004.out"))).contains("task build_soils: completed");
@@ -214,6 +215,15 @@ class ClusterExportTest {
         meta.get("tasks").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().get("status").asText()
                 + "/" + e.getValue().get("exit_code").asText()));
         return out;
+    }
+
+    /** Runs an extracted script as a person would, ./script, through its shebang. */
+    private static Bash.Result run(Path script) throws Exception {
+        Process p = new ProcessBuilder(script.toString()).directory(script.getParent().toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Bash.Result(p.exitValue(), out);
     }
 
     private static Bash.Result bash(Path script, Map<String, String> env) throws Exception {
