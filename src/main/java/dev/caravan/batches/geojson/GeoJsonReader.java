@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -77,31 +78,54 @@ public final class GeoJsonReader {
             }
         }
         Map<String, Object> data = (Map<String, Object>) map;
-        long[] size = {0};
-        MessageDigest sha = sha256();
-        byte[] buffer = new byte[8192];
-        int[] fill = {0};
-        PyJson.dump(data, true, new PyJson.AsciiSink() {
-            @Override
-            public void write(char c) {
-                if (fill[0] == buffer.length) {
-                    sha.update(buffer, 0, fill[0]);
-                    fill[0] = 0;
-                }
-                buffer[fill[0]++] = (byte) c;
-                size[0]++;
-            }
+        DigestSink sink = new DigestSink();
+        PyJson.dump(data, true, sink);
+        return new GeoJsonResource(data, (List<Map<String, Object>>) features, sink.hex(), sink.size);
+    }
 
-            @Override
-            public void write(String ascii) {
-                for (int i = 0; i < ascii.length(); i++) {
-                    write(ascii.charAt(i));
+    /** Feeds the ASCII text of json.dumps straight into SHA-256, counting it, without building the text. */
+    private static final class DigestSink implements PyJson.AsciiSink {
+        private final MessageDigest sha = sha256();
+        private final byte[] buffer = new byte[1 << 16];
+        private int fill;
+        long size;
+
+        @Override
+        public void write(char c) {
+            if (fill == buffer.length) {
+                flush();
+            }
+            buffer[fill++] = (byte) c;
+            size++;
+        }
+
+        @Override
+        public void write(String ascii) {
+            int n = ascii.length();
+            if (n > buffer.length - fill) {
+                flush();
+                if (n > buffer.length) {
+                    sha.update(ascii.getBytes(StandardCharsets.US_ASCII));
+                    size += n;
+                    return;
                 }
             }
-        });
-        sha.update(buffer, 0, fill[0]);
-        return new GeoJsonResource(data, (List<Map<String, Object>>) features, HexFormat.of().formatHex(sha.digest()),
-                size[0]);
+            for (int i = 0; i < n; i++) {
+                buffer[fill + i] = (byte) ascii.charAt(i);
+            }
+            fill += n;
+            size += n;
+        }
+
+        private void flush() {
+            sha.update(buffer, 0, fill);
+            fill = 0;
+        }
+
+        String hex() {
+            flush();
+            return HexFormat.of().formatHex(sha.digest());
+        }
     }
 
     private static MessageDigest sha256() {
