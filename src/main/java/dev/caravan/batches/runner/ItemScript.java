@@ -103,8 +103,8 @@ public final class ItemScript {
             if (!JobRef.isSafeName(f.getKey()) || f.getKey().equals(METADATA)) {
                 throw BatchInputException.field("files", "'" + f.getKey() + "' cannot be an item file name");
             }
-            if (f.getValue().indexOf('\0') >= 0) {
-                throw BatchInputException.field("files", "file " + f.getKey() + " contains a NUL character");
+            if (f.getValue() == null || f.getValue().indexOf('\0') >= 0) {
+                throw BatchInputException.field("files", "file " + f.getKey() + " has no content or a NUL character");
             }
         }
         for (Map.Entry<String, String> e : run.environment().entrySet()) {
@@ -112,8 +112,8 @@ public final class ItemScript {
                 throw BatchInputException.field("environment", "'" + e.getKey()
                         + "' cannot be an environment variable name here");
             }
-            if (e.getValue().indexOf('\0') >= 0) {
-                throw BatchInputException.field("environment", e.getKey() + " contains a NUL character");
+            if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
+                throw BatchInputException.field("environment", e.getKey() + " has no value or a NUL character");
             }
         }
     }
