@@ -256,7 +256,7 @@ class SlurmBackendTest {
     @ValueSource(strings = {"text", "json"})
     void everyPollIsOneSqueueAndAtMostOneSacct(String output) throws Exception {
         Path calls = dir.resolve("calls.log");
-        Path bin = countingBin(calls);
+        Path bin = SlurmCluster.countingBin(dir, calls);
         SlurmBackend backend = backend("sleep 0.{params.n}; [ {params.n} -lt 9 ]",
                 Map.of("slurm-bin", bin.toString(), "squeue-output", output, "accounting", "jobcomp"));
         List<RunHandle> runs = new ArrayList<>();
@@ -287,18 +287,6 @@ class SlurmBackendTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------
-
-    /** A slurm-bin whose tools log each call, then run the real ones. */
-    private Path countingBin(Path calls) throws IOException {
-        Path bin = Files.createDirectories(dir.resolve("counting-bin"));
-        for (String tool : List.of("sbatch", "squeue", "sacct", "scancel", "scontrol")) {
-            Path real = Path.of("/usr/bin", tool);
-            Path wrapper = bin.resolve(tool);
-            Files.writeString(wrapper, "#!/bin/sh\necho \"" + tool + " $*\" >> '" + calls + "'\nexec " + real + " \"$@\"\n");
-            wrapper.toFile().setExecutable(true);
-        }
-        return bin;
-    }
 
     private SlurmBackend backend(String command, Map<String, String> extra) {
         Map<String, String> s = new HashMap<>();

@@ -124,6 +124,20 @@ final class SlurmCluster {
         return out;
     }
 
+    /** A slurm-bin whose tools log each call ("squeue --noheader ...") to {@code calls}, then run the real ones. */
+    static Path countingBin(Path dir, Path calls) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("counting-bin"));
+        for (String tool : List.of("sbatch", "squeue", "sacct", "scancel", "scontrol")) {
+            Path wrapper = bin.resolve(tool);
+            Files.writeString(wrapper, "#!/bin/sh\necho \"" + tool + " $*\" >> '" + calls + "'\nexec /usr/bin/" + tool
+                    + " \"$@\"\n");
+            if (!wrapper.toFile().setExecutable(true)) {
+                throw new IOException("cannot make " + wrapper + " executable");
+            }
+        }
+        return bin;
+    }
+
     /** Whether the test may stop and start slurmctld: only the cluster .ci/slurm-up started for tests. */
     boolean ownsController() {
         return conf.startsWith(dir()) && Files.isReadable(dir().resolve("slurmctld.pid"));
