@@ -70,14 +70,13 @@ final class SlurmBackend implements Backend {
                 "--output=" + folder.outputPattern("out"),
                 "--error=" + folder.outputPattern("err"),
                 "--comment=" + COMMENT_PREFIX + request.token(),
-                "--export=" + export()));
+                "--export=ALL"));
         if (!after.isEmpty()) {
             args.add("--dependency=afterok:" + String.join(":", after));
         }
         args.addAll(resources.args());
         args.add(folder.script(tag).toString());
-        String id = queue.sbatch(job, args, Map.of("CARAVAN_GROUP", job.group(), "CARAVAN_BATCH", job.batch(),
-                "CARAVAN_JOB_ID", job.jobId()));
+        String id = queue.sbatch(job, args, JobEnvironment.of(System.getenv(), settings.export(), job));
         LOG.info("env {}: submitted job {} as Slurm job {}{}", settings.env(), job.path(), id,
                 after.isEmpty() ? "" : " after " + String.join(", ", after));
         return id;
@@ -272,16 +271,6 @@ final class SlurmBackend implements Backend {
         map.forEach((k, v) -> fields.put(String.valueOf(k), v));
         return Resources.read(fields, (field, problem) -> new SlurmException(SlurmException.Kind.BAD_INPUT,
                 "job " + request.job().path() + ": params.json field 'slurm." + field + "': " + problem));
-    }
-
-    /** PATH so the command finds its tools, and Caravan's variables; never the daemon's whole environment. */
-    private String export() {
-        if (settings.export().contains("ALL")) {
-            return "ALL";
-        }
-        List<String> names = new ArrayList<>(List.of("PATH", "CARAVAN_GROUP", "CARAVAN_BATCH", "CARAVAN_JOB_ID"));
-        settings.export().stream().filter(n -> !names.contains(n)).forEach(names::add);
-        return String.join(",", names);
     }
 
     /** What squeue shows: the job's path, as AWS Batch job names are made ({@code <group>_<batch>_<job_id>}). */

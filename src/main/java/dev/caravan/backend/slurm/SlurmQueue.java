@@ -53,7 +53,7 @@ final class SlurmQueue {
 
     /** @return the new job's id; a refusal is BAD_INPUT naming sbatch's error, an unreachable slurmctld RETRYABLE */
     String sbatch(JobRef job, List<String> args, Map<String, String> env) throws SlurmException {
-        SlurmTools.Result r = tools.run("sbatch", args, env);
+        SlurmTools.Result r = tools.run("sbatch", args, Optional.of(env));
         if (!r.ok()) {
             SlurmException.Kind kind = SlurmException.classify(r.err(), SlurmException.Kind.BAD_INPUT);
             String what = kind == SlurmException.Kind.RETRYABLE ? "slurmctld unreachable, sbatch failed"
@@ -92,7 +92,7 @@ final class SlurmQueue {
         } else {
             args.add("--Format=" + SqueueOutput.COLUMNS);
         }
-        SlurmTools.Result r = tools.run("squeue", args, Map.of());
+        SlurmTools.Result r = tools.run("squeue", args);
         if (!r.ok()) {
             if (r.err().toLowerCase(Locale.ROOT).contains(INVALID_JOB_ID)) {
                 return new java.util.LinkedHashMap<>(); // none of them is in slurmctld's memory any more
@@ -127,7 +127,7 @@ final class SlurmQueue {
         }
         args.addAll(List.of("--parsable2", "--noheader", "--jobs=" + String.join(",", ids),
                 "--format=JobID,State,ExitCode" + (mode == SlurmSettings.Accounting.SLURMDBD ? ",Reason" : "")));
-        SlurmTools.Result r = tools.run("sacct", args, Map.of());
+        SlurmTools.Result r = tools.run("sacct", args);
         if (!r.ok()) {
             LOG.warn("env {}: {} failed (exit {}): {}", settings.env(), source, r.exit(), r.problem());
             return new Accounted(Map.of(), source, Optional.of(source + ": " + r.problem()));
@@ -176,7 +176,7 @@ final class SlurmQueue {
     /** One scancel for all; empty when it got through (or the jobs had ended already), else why not. */
     Optional<String> scancel(List<String> ids) {
         try {
-            SlurmTools.Result r = tools.run("scancel", ids, Map.of());
+            SlurmTools.Result r = tools.run("scancel", ids);
             String err = r.err().toLowerCase(Locale.ROOT);
             if (r.ok() || err.contains("already completing or completed") || err.contains(INVALID_JOB_ID)) {
                 return Optional.empty();
@@ -199,7 +199,7 @@ final class SlurmQueue {
         if (f != null) {
             return f;
         }
-        SlurmTools.Result r = tools.run("squeue", List.of("--version"), Map.of());
+        SlurmTools.Result r = tools.run("squeue", List.of("--version"));
         if (!r.ok()) {
             throw unreachable("squeue --version", r);
         }
@@ -217,7 +217,7 @@ final class SlurmQueue {
         if (a != null) {
             return a;
         }
-        SlurmTools.Result r = tools.run("scontrol", List.of("show", "config"), Map.of());
+        SlurmTools.Result r = tools.run("scontrol", List.of("show", "config"));
         if (!r.ok()) {
             throw unreachable("scontrol show config", r);
         }

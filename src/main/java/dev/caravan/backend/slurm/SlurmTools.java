@@ -44,11 +44,17 @@ final class SlurmTools {
         this.timeout = timeout;
     }
 
+    /** Runs a tool in the daemon's environment; see {@link #run(String, List, Optional)}. */
+    Result run(String tool, List<String> args) throws SlurmException {
+        return run(tool, args, Optional.empty());
+    }
+
     /**
+     * @param environment the tool's whole environment (SLURM_CONF is added), or empty for the daemon's
      * @throws SlurmException CRITICAL when the tool cannot be started, RETRYABLE when it outlived the time-out; a
      *                        non-zero exit is returned, not thrown: what it means depends on the call
      */
-    Result run(String tool, List<String> args, Map<String, String> extraEnv) throws SlurmException {
+    Result run(String tool, List<String> args, Optional<Map<String, String>> environment) throws SlurmException {
         List<String> cmd = new ArrayList<>(args.size() + 1);
         cmd.add(program(tool));
         cmd.addAll(args);
@@ -61,8 +67,11 @@ final class SlurmTools {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
+            environment.ifPresent(e -> {
+                pb.environment().clear();
+                pb.environment().putAll(e);
+            });
             conf.ifPresent(c -> pb.environment().put("SLURM_CONF", c.toString()));
-            pb.environment().putAll(extraEnv);
             Process p = startOrExplain(pb, tool);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
