@@ -26,8 +26,7 @@ final class JobEnvironment {
     static Map<String, String> of(Map<String, String> daemon, List<String> export, JobRef job) {
         Map<String, String> env = new TreeMap<>();
         daemon.forEach((name, value) -> {
-            if (export.contains("ALL") || BASE.contains(name) || export.contains(name)
-                    || BASE_PREFIXES.stream().anyMatch(name::startsWith)) {
+            if (passes(name, export)) {
                 env.put(name, value);
             }
         });
@@ -35,5 +34,11 @@ final class JobEnvironment {
         env.put("CARAVAN_BATCH", job.batch());
         env.put("CARAVAN_JOB_ID", job.jobId());
         return env;
+    }
+
+    /** Whether a variable of the daemon's environment reaches the job. */
+    static boolean passes(String name, List<String> export) {
+        return export.contains("ALL") || BASE.contains(name) || export.contains(name)
+                || BASE_PREFIXES.stream().anyMatch(name::startsWith);
     }
 }

@@ -77,6 +77,27 @@ class SlurmBackendTest {
         assertThat(cluster.jobs()).anyMatch(l -> l.equals(id + "|COMPLETED|caravan:" + req.token()));
     }
 
+    /** The job gets PATH, HOME and the like, Caravan's variables and Slurm's; not the rest of the daemon's. */
+    @Test
+    void theJobDoesNotGetTheDaemonsWholeEnvironment() throws Exception {
+        SlurmBackend backend = backend("env", Map.of("export", "JAVA_HOME"));
+        JobRef job = job("job.0013");
+        String id = submit(backend, request(job, Map.of()));
+        await(backend, job, id, RunStatus.Phase.COMPLETED);
+        List<String> names = Files.readAllLines(dir.resolve("work/PACA-CA/2021-06-20/job.0013/slurm-" + id + ".out"))
+                .stream().filter(l -> l.contains("=")).map(l -> l.substring(0, l.indexOf('='))).toList();
+        assertThat(names).contains("PATH", "HOME", "CARAVAN_GROUP", "CARAVAN_BATCH", "CARAVAN_JOB_ID", "SLURM_JOB_ID");
+        // what slurmd or sh set themselves, whatever the job was given
+        List<String> setByTheNode = List.of("HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_", "ENVIRONMENT", "MAIL", "TMPDIR",
+                "USER", "LOGNAME", "SHELL");
+        List<String> held = System.getenv().keySet().stream()
+                .filter(n -> !JobEnvironment.passes(n, List.of("JAVA_HOME")) && !setByTheNode.contains(n)).toList();
+        assertThat(names).doesNotContainAnyElementsOf(held);
+        if (System.getenv("JAVA_HOME") != null) {
+            assertThat(names).as("named in export").contains("JAVA_HOME");
+        }
+    }
+
     @Test
     void aFailingJobFailsWithItsExitCodeAndTheEndOfItsStderr() throws Exception {
         SlurmBackend backend = backend("echo the input is missing >&2; exit 3", Map.of());
