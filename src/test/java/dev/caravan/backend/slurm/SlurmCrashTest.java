@@ -1,6 +1,7 @@
 package dev.caravan.backend.slurm;
 
 import dev.caravan.it.DaemonHarness;
+import dev.caravan.it.DaemonProcesses;
 import dev.caravan.it.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,7 +12,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +27,8 @@ class SlurmCrashTest {
     Path dir;
 
     private SlurmCluster cluster;
-    private final List<Process> processes = new ArrayList<>();
+
+    private final DaemonProcesses daemons = new DaemonProcesses();
 
     @BeforeEach
     void cluster() {
@@ -36,17 +37,7 @@ class SlurmCrashTest {
 
     @AfterEach
     void killAll() {
-        processes.forEach(Process::destroyForcibly);
-    }
-
-    private Process daemon(Path config, Path log, Map<String, String> env) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.caravan.cli.Caravan", "run", "--config", config.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        processes.add(p);
-        return p;
+        daemons.close();
     }
 
     @Test
@@ -58,21 +49,13 @@ class SlurmCrashTest {
         Path calls = dir.resolve("calls.log");
         Map<String, String> s = flow.settings(cluster, 1);
         s.put("caravan.env." + SlurmFlow.ENV + ".slurm-bin", SlurmCluster.countingBin(dir, calls).toString());
-        s.put("caravan.triggers.enabled", "true");
-        s.put("caravan.cycle.cron", "0/1 * * * * ?");
-        s.put("camel.main.routes-reload-enabled", "false");
-        Path config = DaemonHarness.writeConfig(dir.resolve("daemon.properties"), s);
-        Path signal = dir.resolve("submitted");
-
-        Process first = daemon(config, dir.resolve("first.log"), Map.of("CARAVAN_FAULT_PAUSE_AFTER_SUBMIT", signal.toString()));
-        Poll.until("a submission accepted by sbatch", Duration.ofSeconds(90), () -> Files.exists(signal) || !first.isAlive());
-        assertThat(first.isAlive()).as("daemon alive at the fault point; log: " + dir.resolve("first.log")).isTrue();
-        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
-        assertThat(Files.readString(signal)).isEqualTo(SlurmFlow.GROUP + "/" + flow.batch + "/job.0001");
+        DaemonProcesses.Crash crash = daemons.killRightAfterSubmit(dir, s);
+        Path config = crash.config();
+        assertThat(crash.job()).isEqualTo(SlurmFlow.GROUP + "/" + flow.batch + "/job.0001");
         assertThat(flow.jobsIn("backlog")).contains("job.0001");
         assertThat(flow.markers("job.0001")).isEmpty();
 
-        Process second = daemon(config, dir.resolve("second.log"), Map.of());
+        Process second = daemons.start(config, dir.resolve("second.log"), Map.of());
         Poll.until("all three jobs completed", Duration.ofSeconds(120),
                 () -> flow.jobsIn("completed").size() == 3 || !second.isAlive());
         assertThat(second.isAlive()).as("second daemon alive; log: " + dir.resolve("second.log")).isTrue();

@@ -1,6 +1,7 @@
 package dev.caravan.backend.slurm;
 
 import dev.caravan.it.DaemonHarness;
+import dev.caravan.it.FlowFixture;
 import dev.caravan.it.GitFixtures;
 
 import java.io.IOException;
@@ -94,15 +95,7 @@ final class SlurmFlow {
     }
 
     List<String> jobsIn(String state) {
-        Path d = tracking().resolve("jobs").resolve(GROUP).resolve(batch).resolve(state);
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return FlowFixture.jobsIn(tracking(), GROUP, batch, state);
     }
 
     /** Run markers of a job, wherever it is. */
