@@ -35,10 +35,26 @@ final class SlurmQueue {
     record Accounted(Map<String, QueueEntry> entries, String source, Optional<String> problem) {
     }
 
+    /**
+     * How long an unreachable slurmctld is taken as still down without asking: each call that meets it waits about
+     * MessageTimeout, so a cycle releasing hundreds of jobs (or settling hundreds of intents) would otherwise spend
+     * minutes learning the same thing. Shorter than any sensible cycle interval, so the next cycle asks again.
+     */
+    static final long OUTAGE_MEMORY_NANOS = 5_000_000_000L;
+    /** How long one {@code squeue --me} listing answers {@link #findByComment}: the intents of one reconcile. */
+    static final long LISTING_MEMORY_NANOS = 5_000_000_000L;
+
+    /** This user's jobs by comment, as one squeue said at {@code takenAt}. */
+    private record Listing(Map<String, String> idByComment, long takenAt) {
+    }
+
     private final SlurmSettings settings;
     private final SlurmTools tools;
     private volatile SlurmSettings.QueueFormat format;
     private volatile SlurmSettings.Accounting accounting;
+    private volatile String outage;
+    private volatile long outageAt;
+    private volatile Listing listing;
 
     SlurmQueue(SlurmSettings settings, SlurmTools tools) {
         this.settings = settings;
@@ -53,13 +69,17 @@ final class SlurmQueue {
 
     /** @return the new job's id; a refusal is BAD_INPUT naming sbatch's error, an unreachable slurmctld RETRYABLE */
     String sbatch(JobRef job, List<String> args, Map<String, String> env) throws SlurmException {
-        SlurmTools.Result r = tools.run("sbatch", args, Optional.of(env));
+        stillDown("job " + job.path() + ": not sent");
+        listing = null; // a listing taken before this submission cannot tell whether it arrived
+        SlurmTools.Result r = noting(() -> tools.run("sbatch", args, Optional.of(env)));
         if (!r.ok()) {
             SlurmException.Kind kind = SlurmException.classify(r.err(), SlurmException.Kind.BAD_INPUT);
             String what = kind == SlurmException.Kind.RETRYABLE ? "slurmctld unreachable, sbatch failed"
                     : kind == SlurmException.Kind.CRITICAL ? "sbatch cannot reach Slurm" : "sbatch refused it";
-            throw new SlurmException(kind, "job " + job.path() + ": " + what + " (exit " + r.exit() + "): " + r.problem());
+            throw noted(new SlurmException(kind, "job " + job.path() + ": " + what + " (exit " + r.exit() + "): "
+                    + r.problem()));
         }
+        outage = null;
         // --parsable: "<id>" or "<id>;<cluster>"
         String first = r.out().strip().lines().findFirst().orElse("");
         String id = first.contains(";") ? first.substring(0, first.indexOf(';')) : first;
@@ -78,13 +98,31 @@ final class SlurmQueue {
         return all;
     }
 
-    /** The job whose comment this is, among this user's jobs that slurmctld still knows. */
+    /**
+     * The job whose comment this is, among this user's jobs that slurmctld still knows. One listing serves the calls
+     * of the next few seconds (a reconcile asks once per intent) unless this backend has submitted since.
+     */
     Optional<String> findByComment(String comment) throws SlurmException {
-        Map<String, QueueEntry> mine = list(new ArrayList<>(List.of("--noheader", "--states=all", "--me")));
-        return mine.values().stream().filter(e -> e.comment().equals(comment)).map(QueueEntry::jobId).findFirst();
+        Listing l = listing;
+        if (l == null || System.nanoTime() - l.takenAt() > LISTING_MEMORY_NANOS) {
+            long takenAt = System.nanoTime();
+            Map<String, String> byComment = new java.util.HashMap<>();
+            list(new ArrayList<>(List.of("--noheader", "--states=all", "--me")))
+                    .values().forEach(e -> byComment.putIfAbsent(e.comment(), e.jobId()));
+            l = new Listing(byComment, takenAt);
+            listing = l;
+        }
+        return Optional.ofNullable(l.idByComment().get(comment));
     }
 
     private Map<String, QueueEntry> list(List<String> filters) throws SlurmException {
+        stillDown("env " + settings.env() + ": squeue not asked");
+        Map<String, QueueEntry> entries = noting(() -> listNow(filters));
+        outage = null;
+        return entries;
+    }
+
+    private Map<String, QueueEntry> listNow(List<String> filters) throws SlurmException {
         boolean json = queueFormat() == SlurmSettings.QueueFormat.JSON;
         List<String> args = new ArrayList<>(filters);
         if (json) {
@@ -184,6 +222,36 @@ final class SlurmQueue {
             return Optional.of("scancel " + String.join(" ", ids) + " (exit " + r.exit() + "): " + r.problem());
         } catch (SlurmException e) {
             return Optional.of(e.getMessage());
+        }
+    }
+
+    /** A call whose tool met an unreachable slurmctld is remembered (see {@link #OUTAGE_MEMORY_NANOS}). */
+    private interface Call<T> {
+        T run() throws SlurmException;
+    }
+
+    private <T> T noting(Call<T> call) throws SlurmException {
+        try {
+            return call.run();
+        } catch (SlurmException e) {
+            throw noted(e);
+        }
+    }
+
+    private SlurmException noted(SlurmException e) {
+        if (e.kind() == SlurmException.Kind.RETRYABLE) {
+            outageAt = System.nanoTime();
+            outage = e.getMessage();
+        }
+        return e;
+    }
+
+    private void stillDown(String what) throws SlurmException {
+        String o = outage;
+        long ago = System.nanoTime() - outageAt;
+        if (o != null && ago < OUTAGE_MEMORY_NANOS) {
+            throw new SlurmException(SlurmException.Kind.RETRYABLE, what + ": slurmctld was unreachable "
+                    + ago / 1_000_000 + " ms ago, asked again next cycle (" + o + ")");
         }
     }
 

@@ -148,7 +148,9 @@ class SlurmBackendTest {
         Path conf = dir.resolve("unreachable.conf");
         Files.writeString(conf, Files.readString(cluster.conf).replaceAll("(?m)^SlurmctldPort=.*$", "SlurmctldPort=1")
                 .replaceAll("(?m)^MessageTimeout=.*$", "MessageTimeout=2"));
-        SlurmBackend backend = backend("true", Map.of("slurm-conf", conf.toString()));
+        Path calls = dir.resolve("calls.log");
+        SlurmBackend backend = backend("true", Map.of("slurm-conf", conf.toString(),
+                "slurm-bin", SlurmCluster.countingBin(dir, calls).toString()));
         JobRef job = job("job.0006");
         assertThatThrownBy(() -> backend.submit(request(job, Map.of())))
                 .isInstanceOfSatisfying(SlurmException.class, e -> {
@@ -157,7 +159,14 @@ class SlurmBackendTest {
                 })
                 .hasMessageStartingWith("job PACA-CA/2021-06-20/job.0006: slurmctld unreachable, sbatch failed (exit 1):")
                 .hasMessageContaining("Unable to contact slurm controller");
-        assertThatThrownBy(() -> backend.poll(List.of(new RunHandle(job, "12"))))
+        // what follows within seconds is not sent: hundreds of releases would each wait for the same answer
+        assertThatThrownBy(() -> backend.submit(request(job("job.0014"), Map.of())))
+                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE))
+                .hasMessageStartingWith("job PACA-CA/2021-06-20/job.0014: not sent: slurmctld was unreachable ");
+        assertThat(Files.readAllLines(calls).stream().filter(l -> l.startsWith("sbatch"))).hasSize(1);
+
+        SlurmBackend poller = backend("true", Map.of("slurm-conf", conf.toString()));
+        assertThatThrownBy(() -> poller.poll(List.of(new RunHandle(job, "12"))))
                 .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE))
                 .hasMessageStartingWith("env s: slurmctld unreachable: squeue (exit 1): slurm_load_jobs error: Unable to"
                         + " contact slurm controller");
