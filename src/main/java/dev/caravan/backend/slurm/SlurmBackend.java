@@ -58,10 +58,16 @@ final class SlurmBackend implements Backend {
         List<String> after = queue.dependencies(job, request.dependsOn());
         String tag = WorkFolder.tag(request.token());
         WorkFolder folder = folder(job);
+        String script;
         try {
-            folder.writeScript(tag, BatchScript.render(job, request.token(), tag, command));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new SlurmException(SlurmException.Kind.BAD_INPUT, "job " + job.path() + ": cannot write the batch"
+            script = BatchScript.render(job, request.token(), tag, command);
+        } catch (IllegalArgumentException e) {
+            throw new SlurmException(SlurmException.Kind.BAD_INPUT, e.getMessage(), e);
+        }
+        try {
+            folder.writeScript(tag, script);
+        } catch (IOException e) {
+            throw new SlurmException(SlurmException.Kind.RETRYABLE, "job " + job.path() + ": cannot write the batch"
                     + " script in " + folder.dir() + ": " + e.getMessage(), e);
         }
         List<String> args = new ArrayList<>(List.of("--parsable",

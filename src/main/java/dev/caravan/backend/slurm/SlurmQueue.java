@@ -203,7 +203,8 @@ final class SlurmQueue {
             if (phase == RunStatus.Phase.IN_FLIGHT || (phase == RunStatus.Phase.COMPLETED && !gone.contains(id))) {
                 after.add(id);
             } else if (phase != RunStatus.Phase.COMPLETED) {
-                throw new SlurmException(SlurmException.Kind.BAD_INPUT, "job " + job.path() + " runs after Slurm job "
+                // not this job's fault, and the next poll settles it: the predecessor fails, or turns up
+                throw new SlurmException(SlurmException.Kind.RETRYABLE, "job " + job.path() + " runs after Slurm job "
                         + id + ", which " + (e == null ? "Slurm no longer knows (left the queue, no accounting record)"
                         : "is " + e.state()) + "; it stays in backlog until that job's end is known");
             }

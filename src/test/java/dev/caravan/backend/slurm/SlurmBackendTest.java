@@ -276,7 +276,7 @@ class SlurmBackendTest {
         // a job released after its predecessor failed is refused, not left pending for ever
         JobRef late = job("b.3");
         assertThatThrownBy(() -> backend.submit(request(late, Map.of("ok", "yes"), badId)))
-                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.BAD_INPUT))
+                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE))
                 .hasMessage("job PACA-CA/2021-06-20/b.3 runs after Slurm job " + badId + ", which is FAILED; it stays in"
                         + " backlog until that job's end is known");
     }

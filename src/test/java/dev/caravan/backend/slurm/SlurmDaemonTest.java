@@ -87,7 +87,6 @@ class SlurmDaemonTest {
             assertThat(all).containsPattern("job\\.0030 \\(run \\d+\\): Slurm job \\d+ CANCELLED[^\\n]*; cancelled: the"
                     + " test cancels it");
         }
-        System.out.println("most of the batch's jobs seen in Slurm at once: " + maxInSlurm.get());
         assertThat(maxInSlurm.get()).as("most of this batch's jobs in Slurm at once").isBetween(2, 8);
         List<SlurmFlow.Run> runs = flow.runs();
         assertThat(maxOverlap(runs)).as("most jobs running at once").isLessThanOrEqualTo(8);

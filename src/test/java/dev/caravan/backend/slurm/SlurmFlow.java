@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * A tracking remote of backlog jobs for a slurm environment {@code hpc} on the test cluster. Each job's command logs
- * "start" and "end" lines with nanosecond times to {@code runs.log}, sleeps {@code params.sleep} seconds, and fails
+ * "start" and "end" lines with nanosecond times to {@code runs.log} (the end also when Slurm sends it SIGTERM),
+ * sleeps {@code params.sleep} seconds, and fails
  * with exit 4 when {@code params.fail} is true. The batch name is new for every fixture, so what a test finds in
  * Slurm by comment is its own.
  */
@@ -64,8 +65,10 @@ final class SlurmFlow {
         p.putAll(cluster.environment(ENV));
         p.put("caravan.env." + ENV + ".max-parallel-runs", Integer.toString(maxParallel));
         p.put("caravan.env." + ENV + ".excessive-failure-threshold", "0");
-        p.put("caravan.env." + ENV + ".command", "echo start {job_id} $(date +%s%N) >> " + runsLog
-                + "; sleep {params.sleep}; echo end {job_id} $(date +%s%N) >> " + runsLog
+        // a job Slurm ends (time-out, scancel) gets SIGTERM: its end is logged then too
+        p.put("caravan.env." + ENV + ".command", "trap 'echo end $CARAVAN_JOB_ID $(date +%s%N) >> " + runsLog
+                + "; exit 143' TERM; echo start {job_id} $(date +%s%N) >> " + runsLog + "; sleep {params.sleep};"
+                + " echo end {job_id} $(date +%s%N) >> " + runsLog
                 + "; [ {params.fail} = false ] || { echo job {job_id} said no >&2; exit 4; }");
         return p;
     }
