@@ -35,12 +35,6 @@ final class SlurmQueue {
     record Accounted(Map<String, QueueEntry> entries, String source, Optional<String> problem) {
     }
 
-    /**
-     * How long an unreachable slurmctld is taken as still down without asking: each call that meets it waits about
-     * MessageTimeout, so a cycle releasing hundreds of jobs (or settling hundreds of intents) would otherwise spend
-     * minutes learning the same thing. Shorter than any sensible cycle interval, so the next cycle asks again.
-     */
-    static final long OUTAGE_MEMORY_NANOS = 5_000_000_000L;
     /** How long one {@code squeue --me} listing answers {@link #findByComment}: the intents of one reconcile. */
     static final long LISTING_MEMORY_NANOS = 5_000_000_000L;
 
@@ -52,8 +46,7 @@ final class SlurmQueue {
     private final SlurmTools tools;
     private volatile SlurmSettings.QueueFormat format;
     private volatile SlurmSettings.Accounting accounting;
-    private volatile String outage;
-    private volatile long outageAt;
+    private final Outage outage = new Outage();
     private volatile Listing listing;
 
     SlurmQueue(SlurmSettings settings, SlurmTools tools) {
@@ -69,17 +62,19 @@ final class SlurmQueue {
 
     /** @return the new job's id; a refusal is BAD_INPUT naming sbatch's error, an unreachable slurmctld RETRYABLE */
     String sbatch(JobRef job, List<String> args, Map<String, String> env) throws SlurmException {
-        stillDown("job " + job.path() + ": not sent");
+        outage.check("job " + job.path() + ": not sent");
         listing = null; // a listing taken before this submission cannot tell whether it arrived
-        SlurmTools.Result r = noting(() -> tools.run("sbatch", args, Optional.of(env)));
-        if (!r.ok()) {
-            SlurmException.Kind kind = SlurmException.classify(r.err(), SlurmException.Kind.BAD_INPUT);
-            String what = kind == SlurmException.Kind.RETRYABLE ? "slurmctld unreachable, sbatch failed"
-                    : kind == SlurmException.Kind.CRITICAL ? "sbatch cannot reach Slurm" : "sbatch refused it";
-            throw noted(new SlurmException(kind, "job " + job.path() + ": " + what + " (exit " + r.exit() + "): "
-                    + r.problem()));
-        }
-        outage = null;
+        SlurmTools.Result r = outage.watch(() -> {
+            SlurmTools.Result done = tools.run("sbatch", args, Optional.of(env));
+            if (!done.ok()) {
+                SlurmException.Kind kind = SlurmException.classify(done.err(), SlurmException.Kind.BAD_INPUT);
+                String what = kind == SlurmException.Kind.RETRYABLE ? "slurmctld unreachable, sbatch failed"
+                        : kind == SlurmException.Kind.CRITICAL ? "sbatch cannot reach Slurm" : "sbatch refused it";
+                throw new SlurmException(kind, "job " + job.path() + ": " + what + " (exit " + done.exit() + "): "
+                        + done.problem());
+            }
+            return done;
+        });
         // --parsable: "<id>" or "<id>;<cluster>"
         String first = r.out().strip().lines().findFirst().orElse("");
         String id = first.contains(";") ? first.substring(0, first.indexOf(';')) : first;
@@ -116,10 +111,8 @@ final class SlurmQueue {
     }
 
     private Map<String, QueueEntry> list(List<String> filters) throws SlurmException {
-        stillDown("env " + settings.env() + ": squeue not asked");
-        Map<String, QueueEntry> entries = noting(() -> listNow(filters));
-        outage = null;
-        return entries;
+        outage.check("env " + settings.env() + ": squeue not asked");
+        return outage.watch(() -> listNow(filters));
     }
 
     private Map<String, QueueEntry> listNow(List<String> filters) throws SlurmException {
@@ -223,36 +216,6 @@ final class SlurmQueue {
             return Optional.of("scancel " + String.join(" ", ids) + " (exit " + r.exit() + "): " + r.problem());
         } catch (SlurmException e) {
             return Optional.of(e.getMessage());
-        }
-    }
-
-    /** A call whose tool met an unreachable slurmctld is remembered (see {@link #OUTAGE_MEMORY_NANOS}). */
-    private interface Call<T> {
-        T run() throws SlurmException;
-    }
-
-    private <T> T noting(Call<T> call) throws SlurmException {
-        try {
-            return call.run();
-        } catch (SlurmException e) {
-            throw noted(e);
-        }
-    }
-
-    private SlurmException noted(SlurmException e) {
-        if (e.kind() == SlurmException.Kind.RETRYABLE) {
-            outageAt = System.nanoTime();
-            outage = e.getMessage();
-        }
-        return e;
-    }
-
-    private void stillDown(String what) throws SlurmException {
-        String o = outage;
-        long ago = System.nanoTime() - outageAt;
-        if (o != null && ago < OUTAGE_MEMORY_NANOS) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, what + ": slurmctld was unreachable "
-                    + ago / 1_000_000 + " ms ago, asked again next cycle (" + o + ")");
         }
     }
 
