@@ -8,8 +8,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,21 +21,11 @@ class CrashSafetyTest {
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final DaemonProcesses daemons = new DaemonProcesses();
 
     @AfterEach
     void killAll() {
-        processes.forEach(Process::destroyForcibly);
-    }
-
-    private Process daemon(Path config, Path log, Map<String, String> env) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.caravan.cli.Caravan", "run", "--config", config.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        processes.add(p);
-        return p;
+        daemons.close();
     }
 
     @Test
@@ -46,22 +34,14 @@ class CrashSafetyTest {
         fx.slack.close();
         Map<String, String> s = fx.settings("local1", 1);
         s.remove("caravan.slack.webhook-url");
-        s.put("caravan.triggers.enabled", "true");
-        s.put("caravan.cycle.cron", "0/1 * * * * ?");
-        s.put("camel.main.routes-reload-enabled", "false");
-        Path config = DaemonHarness.writeConfig(dir.resolve("daemon.properties"), s);
-        Path signal = dir.resolve("submitted");
-
-        Process first = daemon(config, dir.resolve("first.log"), Map.of("CARAVAN_FAULT_PAUSE_AFTER_SUBMIT", signal.toString()));
-        Poll.until("a submission accepted by the backend", Duration.ofSeconds(60), () -> Files.exists(signal) || !first.isAlive());
-        assertThat(first.isAlive()).as("daemon alive at the fault point; log: " + dir.resolve("first.log")).isTrue();
-        first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
-        String job = Files.readString(signal);
+        DaemonProcesses.Crash crash = daemons.killRightAfterSubmit(dir, s);
+        Path config = crash.config();
+        String job = crash.job();
         assertThat(job).isEqualTo("PACA-CA/2021-06-20/job.0001");
         // the job ran (or runs) but the tree still has it in backlog, without a marker
         assertThat(fx.jobsIn("backlog")).contains("job.0001");
 
-        Process second = daemon(config, dir.resolve("second.log"), Map.of());
+        Process second = daemons.start(config, dir.resolve("second.log"), Map.of());
         Poll.until("all three jobs completed", Duration.ofSeconds(90),
                 () -> fx.jobsIn("completed").size() == 3 || !second.isAlive());
         assertThat(second.isAlive()).as("second daemon alive").isTrue();

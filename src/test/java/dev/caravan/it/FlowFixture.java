@@ -54,7 +54,12 @@ public final class FlowFixture {
 
     /** Job ids under a state folder of the tracking clone's working tree. */
     public List<String> jobsIn(String state) {
-        Path d = tracking().resolve("jobs").resolve(GROUP).resolve(BATCH).resolve(state);
+        return jobsIn(tracking(), GROUP, BATCH, state);
+    }
+
+    /** Job ids under a state folder of a batch in a tracking clone's working tree. */
+    public static List<String> jobsIn(Path tracking, String group, String batch, String state) {
+        Path d = tracking.resolve("jobs").resolve(group).resolve(batch).resolve(state);
         if (!Files.isDirectory(d)) {
             return List.of();
         }

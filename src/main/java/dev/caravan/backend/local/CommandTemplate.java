@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * placeholders outside quotes; any other brace ({@code ${HOME}}, awk's {@code {print $1}}, {@code find -exec {}})
  * stays as written, except a bare {@code {word}}, which is almost always a misspelt placeholder.
  */
-final class CommandTemplate {
+public final class CommandTemplate {
 
     static final Set<String> JOB_PLACEHOLDERS = Set.of("job_id", "group", "batch");
     private static final Pattern PARAM = Pattern.compile("params\\.([A-Za-z0-9_.-]+)");
@@ -36,7 +36,7 @@ final class CommandTemplate {
      * @param key the full setting key, for messages ({@code caravan.env.<name>.command})
      * @throws IllegalArgumentException naming the key and the offending placeholder
      */
-    static CommandTemplate parse(String template, String key) {
+    public static CommandTemplate parse(String template, String key) {
         if (template == null || template.isBlank()) {
             throw new IllegalArgumentException(key + " is empty or not set: the local backend needs a shell command to run,"
                     + " e.g. " + key + "=./run.sh {params.sample}");
@@ -96,7 +96,7 @@ final class CommandTemplate {
     }
 
     /** The command for one job, every substituted value shell-quoted. */
-    String render(JobRef job, Map<String, Object> params) throws BackendException {
+    public String render(JobRef job, Map<String, Object> params) throws BackendException {
         StringBuilder out = new StringBuilder();
         for (Part part : parts) {
             if (part.literal() != null) {

@@ -1,19 +1,17 @@
 package dev.caravan.backend.local;
 
+import dev.caravan.backend.OutputTail;
 import dev.caravan.model.JobRef;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,9 +24,6 @@ import java.util.OptionalLong;
  * for it; every status file appears whole (written aside, then renamed) so a reader never sees half of one.
  */
 final class RunFolder {
-
-    /** Enough of a big stderr to find its last lines without reading gigabytes. */
-    private static final int TAIL_BYTES = 64 * 1024;
 
     /** What submit wrote before spawning: which submission this run is, and when it was launched. */
     record Launch(String token, long launchedMillis) {
@@ -157,28 +152,7 @@ final class RunFolder {
 
     /** The last {@code lines} non-empty lines of the run's stderr, at most {@code maxChars} (the end is kept). */
     String stderrTail(int lines, int maxChars) {
-        Deque<String> last = new ArrayDeque<>();
-        try (SeekableByteChannel ch = Files.newByteChannel(stderrFile(), StandardOpenOption.READ)) {
-            long start = Math.max(0, ch.size() - TAIL_BYTES);
-            ch.position(start);
-            ByteBuffer buf = ByteBuffer.allocate((int) (ch.size() - start));
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // keep reading until the tail is in
-            }
-            String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-            String[] all = text.split("\r?\n");
-            // a tail that starts mid-line would show a fragment as if it were a line
-            int first = start > 0 ? 1 : 0;
-            for (int i = all.length - 1; i >= first && last.size() < lines; i--) {
-                if (!all[i].isBlank()) {
-                    last.addFirst(all[i].strip());
-                }
-            }
-        } catch (IOException e) {
-            return "";
-        }
-        String joined = String.join(" | ", last);
-        return joined.length() <= maxChars ? joined : "..." + joined.substring(joined.length() - maxChars);
+        return OutputTail.of(stderrFile(), lines, maxChars);
     }
 
     void deleteLaunch() throws IOException {
