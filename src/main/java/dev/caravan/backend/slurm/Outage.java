@@ -1,5 +1,7 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.backend.BackendException;
+
 /**
  * An unreachable slurmctld, remembered for a few seconds. Each call that meets it waits about MessageTimeout, so a
  * cycle releasing hundreds of jobs (or settling hundreds of intents) would otherwise spend minutes learning the same
@@ -22,7 +24,7 @@ final class Outage {
         String r = reason;
         long ago = System.nanoTime() - at;
         if (r != null && ago < MEMORY_NANOS) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, what + ": slurmctld was unreachable "
+            throw new SlurmException(BackendException.Kind.RETRYABLE, what + ": slurmctld was unreachable "
                     + ago / 1_000_000 + " ms ago, asked again next cycle (" + r + ")");
         }
     }
@@ -40,10 +42,10 @@ final class Outage {
     }
 
     SlurmException noted(SlurmException e) {
-        if (e.kind() == SlurmException.Kind.RETRYABLE) {
+        if (e.kind() == BackendException.Kind.RETRYABLE) {
             at = System.nanoTime();
             reason = e.getMessage();
-        } else if (e.kind() == SlurmException.Kind.BAD_INPUT) {
+        } else if (e.kind() == BackendException.Kind.BAD_INPUT) {
             reason = null; // Slurm answered: it refused this one job
         }
         return e;

@@ -62,12 +62,12 @@ final class SlurmBackend implements Backend {
         try {
             script = BatchScript.render(job, request.token(), tag, command);
         } catch (IllegalArgumentException e) {
-            throw new SlurmException(SlurmException.Kind.BAD_INPUT, e.getMessage(), e);
+            throw new SlurmException(BackendException.Kind.BAD_INPUT, e.getMessage(), e);
         }
         try {
             folder.writeScript(tag, script);
         } catch (IOException e) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "job " + job.path() + ": cannot write the batch"
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "job " + job.path() + ": cannot write the batch"
                     + " script in " + folder.dir() + ": " + e.getMessage(), e);
         }
         List<String> args = new ArrayList<>(List.of("--parsable",
@@ -112,7 +112,7 @@ final class SlurmBackend implements Backend {
         try {
             return folder.startedJobId(tag);
         } catch (IOException e) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "job " + job.path() + ": cannot read "
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "job " + job.path() + ": cannot read "
                     + folder.jobIdFile(tag) + ": " + e.getMessage(), e);
         }
     }
@@ -164,7 +164,7 @@ final class SlurmBackend implements Backend {
         try {
             exit = folder.exitStatus(id);
         } catch (IOException e2) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "Slurm job " + id + ": " + e2.getMessage(), e2);
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "Slurm job " + id + ": " + e2.getMessage(), e2);
         }
         if (exit.isPresent()) {
             QueueEntry.ExitCode code = new QueueEntry.ExitCode(exit.getAsInt(), 0);
@@ -205,7 +205,7 @@ final class SlurmBackend implements Backend {
         try {
             folder.cancelReason(id).ifPresent(r -> sb.append("; cancelled: ").append(r));
         } catch (IOException e) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "Slurm job " + id + ": " + e.getMessage(), e);
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "Slurm job " + id + ": " + e.getMessage(), e);
         }
         String tail = folder.stderrTail(id);
         if (!tail.isEmpty()) {
@@ -238,7 +238,7 @@ final class SlurmBackend implements Backend {
     public void cancel(RunHandle run, String reason) throws BackendException {
         String what = "job " + run.job().path() + ": Slurm job " + run.runId();
         if (!WorkFolder.isJobId(run.runId())) {
-            throw new SlurmException(SlurmException.Kind.BAD_INPUT, what + " cannot be cancelled: not a Slurm job id");
+            throw new SlurmException(BackendException.Kind.BAD_INPUT, what + " cannot be cancelled: not a Slurm job id");
         }
         String text = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
         try {
@@ -248,7 +248,7 @@ final class SlurmBackend implements Backend {
         }
         Optional<String> problem = queue.scancel(List.of(run.runId()));
         if (problem.isPresent()) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, what + " could not be cancelled: " + problem.get());
+            throw new SlurmException(BackendException.Kind.RETRYABLE, what + " could not be cancelled: " + problem.get());
         }
         LOG.info("env {}: cancelled {}: {}", settings.env(), what, text);
     }
@@ -270,12 +270,12 @@ final class SlurmBackend implements Backend {
             return Resources.NONE;
         }
         if (!(slurm instanceof Map<?, ?> map)) {
-            throw new SlurmException(SlurmException.Kind.BAD_INPUT, "job " + request.job().path()
+            throw new SlurmException(BackendException.Kind.BAD_INPUT, "job " + request.job().path()
                     + ": params.json field 'slurm' must be an object ({\"partition\": ..., \"time\": ...})");
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         map.forEach((k, v) -> fields.put(String.valueOf(k), v));
-        return Resources.read(fields, (field, problem) -> new SlurmException(SlurmException.Kind.BAD_INPUT,
+        return Resources.read(fields, (field, problem) -> new SlurmException(BackendException.Kind.BAD_INPUT,
                 "job " + request.job().path() + ": params.json field 'slurm." + field + "': " + problem));
     }
 

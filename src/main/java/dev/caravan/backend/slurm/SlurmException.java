@@ -6,20 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A Slurm command failed. The kind says what the cycle should do about it; until {@link BackendException} carries
- * kinds of its own, only {@link Kind#CRITICAL} is passed on (as the critical flag), and the other two differ in
- * their messages: "slurmctld unreachable" versus "sbatch refused".
+ * A Slurm command failed, with the {@link Kind} its text says: slurmctld not answering (down, restarting, busy, a
+ * command timed out) is {@link Kind#RETRYABLE}; Slurm refusing this job (bad partition, account, qos, resources,
+ * params) is {@link Kind#BAD_INPUT}; a tool missing or munge refusing us is {@link Kind#CRITICAL}.
  */
 final class SlurmException extends BackendException {
-
-    enum Kind {
-        /** slurmctld did not answer (down, restarting, busy, a command timed out): nothing moves, try next cycle. */
-        RETRYABLE,
-        /** Slurm refused this job (bad partition, account, qos, resources, params): the job stays in backlog. */
-        BAD_INPUT,
-        /** The environment cannot work at all (a tool missing, munge refusing us): nothing is released this cycle. */
-        CRITICAL
-    }
 
     /** What Slurm's clients print when the controller is not there or not answering (slurm_strerror texts). */
     private static final List<String> UNREACHABLE = List.of(
@@ -33,19 +24,12 @@ final class SlurmException extends BackendException {
             "munge", "protocol authentication error", "invalid authentication credential",
             "authentication failure", "plugin_load_from_file", "couldn't find the specified plugin");
 
-    private final Kind kind;
-
     SlurmException(Kind kind, String message) {
         this(kind, message, null);
     }
 
     SlurmException(Kind kind, String message, Throwable cause) {
-        super(message, cause, kind == Kind.CRITICAL);
-        this.kind = kind;
-    }
-
-    Kind kind() {
-        return kind;
+        super(message, cause, kind);
     }
 
     /**

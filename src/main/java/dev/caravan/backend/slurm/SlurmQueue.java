@@ -1,5 +1,6 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.backend.BackendException;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunStatus;
 import org.slf4j.Logger;
@@ -67,9 +68,9 @@ final class SlurmQueue {
         SlurmTools.Result r = outage.watch(() -> {
             SlurmTools.Result done = tools.run("sbatch", args, Optional.of(env));
             if (!done.ok()) {
-                SlurmException.Kind kind = SlurmException.classify(done.err(), SlurmException.Kind.BAD_INPUT);
-                String what = kind == SlurmException.Kind.RETRYABLE ? "slurmctld unreachable, sbatch failed"
-                        : kind == SlurmException.Kind.CRITICAL ? "sbatch cannot reach Slurm" : "sbatch refused it";
+                BackendException.Kind kind = SlurmException.classify(done.err(), BackendException.Kind.BAD_INPUT);
+                String what = kind == BackendException.Kind.RETRYABLE ? "slurmctld unreachable, sbatch failed"
+                        : kind == BackendException.Kind.CRITICAL ? "sbatch cannot reach Slurm" : "sbatch refused it";
                 throw new SlurmException(kind, "job " + job.path() + ": " + what + " (exit " + done.exit() + "): "
                         + done.problem());
             }
@@ -79,7 +80,7 @@ final class SlurmQueue {
         String first = r.out().strip().lines().findFirst().orElse("");
         String id = first.contains(";") ? first.substring(0, first.indexOf(';')) : first;
         if (!WorkFolder.isJobId(id)) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "job " + job.path() + ": sbatch answered '" + first
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "job " + job.path() + ": sbatch answered '" + first
                     + "', not a job id; the submission is looked up by its comment before it is sent again");
         }
         return id;
@@ -136,7 +137,7 @@ final class SlurmQueue {
         try {
             return SqueueOutput.parseJson(r.out());
         } catch (IOException e) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "env " + settings.env() + ": squeue --json printed"
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "env " + settings.env() + ": squeue --json printed"
                     + " what is not its JSON: " + e.getMessage(), e);
         }
     }
@@ -179,7 +180,7 @@ final class SlurmQueue {
         }
         for (String id : dependsOn) {
             if (!WorkFolder.isJobId(id)) {
-                throw new SlurmException(SlurmException.Kind.BAD_INPUT, "job " + job.path() + " runs after run " + id
+                throw new SlurmException(BackendException.Kind.BAD_INPUT, "job " + job.path() + " runs after run " + id
                         + ", which is not a Slurm job id");
             }
         }
@@ -197,7 +198,7 @@ final class SlurmQueue {
                 after.add(id);
             } else if (phase != RunStatus.Phase.COMPLETED) {
                 // not this job's fault, and the next poll settles it: the predecessor fails, or turns up
-                throw new SlurmException(SlurmException.Kind.RETRYABLE, "job " + job.path() + " runs after Slurm job "
+                throw new SlurmException(BackendException.Kind.RETRYABLE, "job " + job.path() + " runs after Slurm job "
                         + id + ", which " + (e == null ? "Slurm no longer knows (left the queue, no accounting record)"
                         : "is " + e.state()) + "; it stays in backlog until that job's end is known");
             }
@@ -220,8 +221,8 @@ final class SlurmQueue {
     }
 
     private SlurmException unreachable(String tool, SlurmTools.Result r) {
-        SlurmException.Kind kind = SlurmException.classify(r.err(), SlurmException.Kind.RETRYABLE);
-        String what = kind == SlurmException.Kind.CRITICAL ? "cannot reach Slurm" : "slurmctld unreachable";
+        BackendException.Kind kind = SlurmException.classify(r.err(), BackendException.Kind.RETRYABLE);
+        String what = kind == BackendException.Kind.CRITICAL ? "cannot reach Slurm" : "slurmctld unreachable";
         return new SlurmException(kind, "env " + settings.env() + ": " + what + ": " + tool + " (exit " + r.exit() + "): "
                 + r.problem());
     }

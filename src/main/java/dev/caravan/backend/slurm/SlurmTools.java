@@ -1,5 +1,6 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.backend.BackendException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,17 +76,17 @@ final class SlurmTools {
             Process p = startOrExplain(pb, tool);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new SlurmException(SlurmException.Kind.RETRYABLE, "env " + env + ": " + tool
+                throw new SlurmException(BackendException.Kind.RETRYABLE, "env " + env + ": " + tool
                         + " gave no answer within " + timeout.toSeconds() + " s (is slurmctld reachable?)");
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "env " + env + ": " + tool + " output could not be"
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "env " + env + ": " + tool + " output could not be"
                     + " kept in " + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SlurmException(SlurmException.Kind.RETRYABLE, "env " + env + ": interrupted waiting for " + tool, e);
+            throw new SlurmException(BackendException.Kind.RETRYABLE, "env " + env + ": interrupted waiting for " + tool, e);
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
@@ -96,7 +97,7 @@ final class SlurmTools {
         try {
             return pb.start();
         } catch (IOException e) {
-            throw new SlurmException(SlurmException.Kind.CRITICAL, "env " + env + ": cannot run " + pb.command().get(0)
+            throw new SlurmException(BackendException.Kind.CRITICAL, "env " + env + ": cannot run " + pb.command().get(0)
                     + " (" + where(tool) + "): " + e.getMessage(), e);
         }
     }

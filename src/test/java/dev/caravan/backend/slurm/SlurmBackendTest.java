@@ -1,5 +1,6 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.backend.BackendException;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;
@@ -129,13 +130,13 @@ class SlurmBackendTest {
         JobRef job = job("job.0005");
         assertThatThrownBy(() -> backend.submit(request(job, Map.of("slurm", Map.of("partition", "nope")))))
                 .isInstanceOfSatisfying(SlurmException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(SlurmException.Kind.BAD_INPUT);
+                    assertThat(e.kind()).isEqualTo(BackendException.Kind.BAD_INPUT);
                     assertThat(e.isCritical()).isFalse();
                 })
                 .hasMessage("job PACA-CA/2021-06-20/job.0005: sbatch refused it (exit 1): sbatch: error: invalid partition"
                         + " specified: nope; sbatch: error: Batch job submission failed: Invalid partition name specified");
         assertThatThrownBy(() -> backend.submit(request(job, Map.of("slurm", Map.of("time", "soon")))))
-                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.BAD_INPUT))
+                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.BAD_INPUT))
                 .hasMessageStartingWith("job PACA-CA/2021-06-20/job.0005: params.json field 'slurm.time': 'soon' is not a time limit");
         assertThatThrownBy(() -> backend.submit(request(job, Map.of("slurm", Map.of("sbatch-options", "--dep=afterok:1")))))
                 .hasMessageContaining("'--dep' is set by Caravan itself");
@@ -154,20 +155,20 @@ class SlurmBackendTest {
         JobRef job = job("job.0006");
         assertThatThrownBy(() -> backend.submit(request(job, Map.of())))
                 .isInstanceOfSatisfying(SlurmException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE);
+                    assertThat(e.kind()).isEqualTo(BackendException.Kind.RETRYABLE);
                     assertThat(e.isCritical()).isFalse();
                 })
                 .hasMessageStartingWith("job PACA-CA/2021-06-20/job.0006: slurmctld unreachable, sbatch failed (exit 1):")
                 .hasMessageContaining("Unable to contact slurm controller");
         // what follows within seconds is not sent: hundreds of releases would each wait for the same answer
         assertThatThrownBy(() -> backend.submit(request(job("job.0014"), Map.of())))
-                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE))
+                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.RETRYABLE))
                 .hasMessageStartingWith("job PACA-CA/2021-06-20/job.0014: not sent: slurmctld was unreachable ");
         assertThat(Files.readAllLines(calls).stream().filter(l -> l.startsWith("sbatch"))).hasSize(1);
 
         SlurmBackend poller = backend("true", Map.of("slurm-conf", conf.toString()));
         assertThatThrownBy(() -> poller.poll(List.of(new RunHandle(job, "12"))))
-                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE))
+                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.RETRYABLE))
                 .hasMessageStartingWith("env s: slurmctld unreachable: squeue (exit 1): slurm_load_jobs error: Unable to"
                         + " contact slurm controller");
     }
@@ -276,7 +277,7 @@ class SlurmBackendTest {
         // a job released after its predecessor failed is refused, not left pending for ever
         JobRef late = job("b.3");
         assertThatThrownBy(() -> backend.submit(request(late, Map.of("ok", "yes"), badId)))
-                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(SlurmException.Kind.RETRYABLE))
+                .isInstanceOfSatisfying(SlurmException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.RETRYABLE))
                 .hasMessage("job PACA-CA/2021-06-20/b.3 runs after Slurm job " + badId + ", which is FAILED; it stays in"
                         + " backlog until that job's end is known");
     }

@@ -1,5 +1,6 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.backend.BackendException;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunStatus;
 import org.junit.jupiter.api.Test;
@@ -90,19 +91,19 @@ class SlurmOutputTest {
     @Test
     void errorsAreSortedByWhatTheyMeanForTheCycle() {
         assertThat(SlurmException.classify("sbatch: error: Batch job submission failed: Unable to contact slurm controller"
-                + " (connect failure)", SlurmException.Kind.BAD_INPUT)).isEqualTo(SlurmException.Kind.RETRYABLE);
+                + " (connect failure)", BackendException.Kind.BAD_INPUT)).isEqualTo(BackendException.Kind.RETRYABLE);
         assertThat(SlurmException.classify("slurm_load_jobs error: Socket timed out on send/recv operation",
-                SlurmException.Kind.RETRYABLE)).isEqualTo(SlurmException.Kind.RETRYABLE);
+                BackendException.Kind.RETRYABLE)).isEqualTo(BackendException.Kind.RETRYABLE);
         assertThat(SlurmException.classify("sbatch: error: Batch job submission failed: Slurm temporarily unable to accept"
-                + " job, sleeping and retrying", SlurmException.Kind.BAD_INPUT)).isEqualTo(SlurmException.Kind.RETRYABLE);
+                + " job, sleeping and retrying", BackendException.Kind.BAD_INPUT)).isEqualTo(BackendException.Kind.RETRYABLE);
         assertThat(SlurmException.classify("sbatch: error: Munge encode failed: Failed to access \"/run/munge/munge.socket.2\":"
-                + " No such file or directory (retrying ...)", SlurmException.Kind.BAD_INPUT)).isEqualTo(SlurmException.Kind.CRITICAL);
+                + " No such file or directory (retrying ...)", BackendException.Kind.BAD_INPUT)).isEqualTo(BackendException.Kind.CRITICAL);
         assertThat(SlurmException.classify("sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job"
-                + " submission failed: Invalid partition name specified", SlurmException.Kind.BAD_INPUT))
-                .isEqualTo(SlurmException.Kind.BAD_INPUT);
+                + " submission failed: Invalid partition name specified", BackendException.Kind.BAD_INPUT))
+                .isEqualTo(BackendException.Kind.BAD_INPUT);
         assertThat(SlurmException.classify("sbatch: error: Memory specification can not be satisfied\nsbatch: error:"
                 + " Batch job submission failed: Requested node configuration is not available",
-                SlurmException.Kind.BAD_INPUT)).isEqualTo(SlurmException.Kind.BAD_INPUT);
+                BackendException.Kind.BAD_INPUT)).isEqualTo(BackendException.Kind.BAD_INPUT);
     }
 
     /** The batch script with sh as Slurm runs it: the command taken literally, its status and the job id recorded. */
