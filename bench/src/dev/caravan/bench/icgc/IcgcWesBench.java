@@ -6,7 +6,7 @@ import dev.caravan.backend.wes.emulator.WesEmulator;
 import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
 import dev.caravan.cli.Daemon;
 import dev.caravan.model.RunMarker;
-import dev.caravan.sources.icgc.IcgcConfigConverter;
+import dev.caravan.icgc.IcgcConfigConverter;
 import dev.caravan.it.SlackCapture;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;

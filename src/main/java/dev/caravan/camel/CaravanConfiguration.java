@@ -1,10 +1,10 @@
 package dev.caravan.camel;
 
 import dev.caravan.backend.BackendFactory;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.engine.Engine;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;

@@ -1,6 +1,6 @@
 package dev.caravan.camel;
 
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Environment;
 
 import java.time.Duration;

@@ -5,7 +5,7 @@ import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.awsbatch.AwsBatchBackend;
 import dev.caravan.backend.awsbatch.AwsBatchBackendFactory;
 import dev.caravan.camel.NotifyQueue;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.engine.Engine;
 import dev.caravan.model.Environment;
 import dev.caravan.model.Notification;
@@ -50,7 +50,7 @@ final class AwsSession implements AutoCloseable {
             main.start();
         } catch (Exception e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof dev.caravan.config.ConfigException) {
+                if (t instanceof dev.caravan.settings.ConfigException) {
                     throw new StartException(t.getMessage(), 2);
                 }
             }

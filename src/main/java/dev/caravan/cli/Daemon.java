@@ -2,7 +2,7 @@ package dev.caravan.cli;
 
 import dev.caravan.camel.CaravanConfiguration;
 import dev.caravan.camel.NotifyQueue;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.engine.Engine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;

@@ -1,9 +1,9 @@
 package dev.caravan.cli;
 
 import dev.caravan.model.BadInputException;
-import dev.caravan.sources.ImportRequest;
-import dev.caravan.sources.ImportResult;
-import dev.caravan.sources.Importer;
+import dev.caravan.intake.ImportRequest;
+import dev.caravan.intake.ImportResult;
+import dev.caravan.intake.Importer;
 import dev.caravan.tracking.GitRepo;
 import dev.caravan.tracking.TrackingTree;
 

@@ -16,9 +16,9 @@ import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunMarker;
 import dev.caravan.model.State;
-import dev.caravan.sources.workflow.Metadata;
-import dev.caravan.sources.workflow.ProjectPlan;
-import dev.caravan.sources.workflow.Workflow;
+import dev.caravan.projects.Metadata;
+import dev.caravan.projects.ProjectPlan;
+import dev.caravan.projects.Workflow;
 import dev.caravan.tracking.TrackingTree;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 
@@ -242,7 +242,7 @@ final class ProjectCommand {
                 tree.addJob(new JobRef(project, wfName, j.jobId()), State.BACKLOG, j.paramsJson(),
                         j.after().map(List::of).orElse(List.of()));
             }
-            tree.writeBatchFile(project, wfName, dev.caravan.sources.Importer.SUMMARY, ProjectPlan.summary(plan));
+            tree.writeBatchFile(project, wfName, dev.caravan.intake.Importer.SUMMARY, ProjectPlan.summary(plan));
             commit(s, List.of(), "[project] submit " + project + "/" + wfName + ": " + plan.size() + " jobs");
             long t0 = System.nanoTime();
             Optional<String> problem = s.cycle(d.env().name());

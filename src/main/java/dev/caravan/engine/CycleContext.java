@@ -2,7 +2,7 @@ package dev.caravan.engine;
 
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendException;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Notification;
 import dev.caravan.model.Transition;
 import dev.caravan.tracking.GitRepo;

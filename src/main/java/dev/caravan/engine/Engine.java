@@ -3,7 +3,7 @@ package dev.caravan.engine;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.Notification;
 import dev.caravan.report.StateReport;

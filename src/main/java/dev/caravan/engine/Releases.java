@@ -3,7 +3,7 @@ package dev.caravan.engine;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendException;
 import dev.caravan.backend.SubmitRequest;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.Environment;
 import dev.caravan.model.Job;

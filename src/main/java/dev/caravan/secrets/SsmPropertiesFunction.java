@@ -2,9 +2,8 @@ package dev.caravan.secrets;
 
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.AwsErrors;
-import dev.caravan.config.ConfigException;
-import dev.caravan.config.Durations;
-import dev.caravan.report.Redactor;
+import dev.caravan.settings.ConfigException;
+import dev.caravan.settings.Durations;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesComponent;

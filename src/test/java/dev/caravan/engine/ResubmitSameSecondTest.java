@@ -2,7 +2,7 @@ package dev.caravan.engine;
 
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.backend.local.LocalBackendFactory;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.it.GitFixtures;
 import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;

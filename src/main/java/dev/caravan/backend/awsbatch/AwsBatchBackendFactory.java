@@ -1,6 +1,6 @@
 package dev.caravan.backend.awsbatch;
 
-import dev.caravan.config.Durations;
+import dev.caravan.settings.Durations;
 
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.Backoff;

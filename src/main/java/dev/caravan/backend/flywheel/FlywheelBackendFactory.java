@@ -1,12 +1,12 @@
 package dev.caravan.backend.flywheel;
 
-import dev.caravan.config.Durations;
+import dev.caravan.settings.Durations;
 
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,9 +1,9 @@
 package dev.caravan.backend.wes;
 
-import dev.caravan.config.Durations;
+import dev.caravan.settings.Durations;
 
 import dev.caravan.model.Environment;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 
 import java.net.URI;
 import java.net.URISyntaxException;

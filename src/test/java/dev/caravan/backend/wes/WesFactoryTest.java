@@ -1,8 +1,8 @@
 package dev.caravan.backend.wes;
 
 import dev.caravan.backend.BackendFactory;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.backend.local.LocalBackendFactory;
 import dev.caravan.model.Environment;
 import org.junit.jupiter.api.Test;
