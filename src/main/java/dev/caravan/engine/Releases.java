@@ -3,7 +3,7 @@ package dev.caravan.engine;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendException;
 import dev.caravan.backend.SubmitRequest;
-import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.EnvironmentKeys;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.Environment;
 import dev.caravan.model.Job;
@@ -126,7 +126,7 @@ final class Releases {
         Set<JobRef> pending = ctx.journal.intents().stream().map(Intent::job).collect(Collectors.toSet());
         Set<JobRef> watching = ctx.journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
         List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
-        Optional<String> barrier = CaravanSettings.batchBarrier(e)
+        Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
                 ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
         boolean chaining = ctx.backend(env).chainsRuns();
         List<Job> picks = planner.pick(backlog, env, slots,

@@ -2,10 +2,11 @@ package dev.caravan.nacc;
 
 import dev.caravan.backend.flywheel.FlywheelBackendFactory;
 import dev.caravan.settings.ConfigException;
+import dev.caravan.settings.EnvironmentKeys;
+import dev.caravan.settings.SettingsReader;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,53 +77,32 @@ public record NaccSettings(String env, String cron, Optional<Path> batchConfigsF
 
     /** Reads and checks every key; a bad one is a {@link ConfigException} naming it. */
     public static NaccSettings read(Function<String, Optional<String>> resolve) {
-        Function<String, String> get = k -> resolve.apply(k).map(String::trim).orElse(DEFAULTS.get(k));
-        String env = get.apply(ENV);
-        String cron = get.apply(CRON);
-        try {
-            new org.quartz.CronExpression(cron);
-        } catch (java.text.ParseException e) {
-            throw new ConfigException(CRON, "'" + cron + "' is not a Quartz cron expression: " + e.getMessage()
-                    + " (six or seven fields, seconds first: '" + DEFAULT_CRON + "')");
-        }
-        String file = get.apply(BATCH_CONFIGS_FILE);
+        SettingsReader r = new SettingsReader("", resolve);
+        String env = r.string(ENV, "");
+        String cron = r.cron(CRON, DEFAULT_CRON, DEFAULT_CRON);
+        String file = r.string(BATCH_CONFIGS_FILE, "");
         if (!env.isEmpty() && file.isEmpty()) {
-            throw new ConfigException(BATCH_CONFIGS_FILE, "missing: the batch run configs JSON file (source, target,"
+            throw r.bad(BATCH_CONFIGS_FILE, "missing: the batch run configs JSON file (source, target,"
                     + " batch_mode, batch_size, gear_name, gear_configs) is required when " + ENV + " is set");
         }
-        String admin = get.apply(ADMIN_GROUP);
+        String admin = r.string(ADMIN_GROUP, DEFAULTS.get(ADMIN_GROUP));
         if (admin.isEmpty()) {
-            throw new ConfigException(ADMIN_GROUP, "must not be empty (the group whose metadata project lists the centers)");
+            throw r.bad(ADMIN_GROUP, "must not be empty (the group whose metadata project lists the centers)");
         }
-        List<String> include = list(get.apply(INCLUDE_CENTERS));
-        List<String> exclude = list(get.apply(EXCLUDE_CENTERS));
-        List<String> studies = list(get.apply(EXCLUDE_STUDIES));
+        List<String> include = lower(r.list(INCLUDE_CENTERS));
+        List<String> exclude = lower(r.list(EXCLUDE_CENTERS));
+        List<String> studies = lower(r.list(EXCLUDE_STUDIES));
         try {
             CenterFilter.checkExclusive(include, exclude, studies);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(INCLUDE_CENTERS, e.getMessage());
+            throw r.bad(INCLUDE_CENTERS, e.getMessage());
         }
-        int interval;
-        String iv = get.apply(TIME_INTERVAL);
-        try {
-            interval = Integer.parseInt(iv);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(TIME_INTERVAL, "'" + iv + "' is not a whole number of days (-1 turns the check off)");
-        }
-        Duration status;
-        try {
-            status = FlywheelBackendFactory.duration(STATUS_INTERVAL, get.apply(STATUS_INTERVAL));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(STATUS_INTERVAL, e.getMessage().substring(e.getMessage().indexOf(':') + 1).trim());
-        }
-        if (status.isZero() || status.isNegative()) {
-            throw new ConfigException(STATUS_INTERVAL, "must be more than 0");
-        }
-        String prefix = get.apply(APIKEY_PATH_PREFIX);
+        int interval = r.integer(TIME_INTERVAL, 7);
+        Duration status = r.duration(STATUS_INTERVAL, DEFAULTS.get(STATUS_INTERVAL), SettingsReader.Bound.POSITIVE);
+        String prefix = r.string(APIKEY_PATH_PREFIX, DEFAULTS.get(APIKEY_PATH_PREFIX));
         return new NaccSettings(env, cron, file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file)), admin,
-                include, exclude, studies, interval, bool(RETRY_JOBS, get.apply(RETRY_JOBS)),
-                bool(DRY_RUN, get.apply(DRY_RUN)), prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix,
-                status);
+                include, exclude, studies, interval, r.bool(RETRY_JOBS, true), r.bool(DRY_RUN, false),
+                prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, status);
     }
 
     /**
@@ -134,7 +114,8 @@ public record NaccSettings(String env, String cron, Optional<Path> batchConfigsF
             return;
         }
         String p = "caravan.env." + env + ".";
-        String backend = resolve.apply(p + "backend").map(String::trim).orElse("");
+        SettingsReader r = new SettingsReader(p, k -> resolve.apply(p + k));
+        String backend = r.string(EnvironmentKeys.BACKEND, "");
         if (backend.isEmpty()) {
             throw new ConfigException(ENV, "names environment '" + env + "', which is not configured (no " + p + "backend)");
         }
@@ -142,9 +123,8 @@ public record NaccSettings(String env, String cron, Optional<Path> batchConfigsF
             throw new ConfigException(ENV, "names environment '" + env + "', whose backend is " + backend
                     + "; NACC center batches run on a " + FlywheelBackendFactory.KIND + " environment");
         }
-        String barrier = resolve.apply(p + "batch-barrier").map(String::trim).orElse("false");
-        if (!barrier.equalsIgnoreCase("true")) {
-            throw new ConfigException(p + "batch-barrier", "must be true for the NACC environment (set "
+        if (!r.bool(EnvironmentKeys.BATCH_BARRIER, false)) {
+            throw r.bad(EnvironmentKeys.BATCH_BARRIER, "must be true for the NACC environment (set "
                     + p + "batch-barrier = true): a batch of centers starts only when the one before it has ended");
         }
         if (resolve.apply(p + FlywheelBackendFactory.API_KEY).map(String::isBlank).orElse(true)) {
@@ -153,16 +133,13 @@ public record NaccSettings(String env, String cron, Optional<Path> batchConfigsF
         }
     }
 
-    private static boolean bool(String key, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException(key, "'" + value + "' is not true or false");
-        };
+    /** A comma list lower-cased, as the gear compared group ids. */
+    private static List<String> lower(List<String> items) {
+        return items.stream().map(x -> x.toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** A comma list, trimmed and lower-cased, empty items dropped. */
+    /** A comma list as the settings give it: trimmed, lower-cased, empty items dropped. */
     static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        return lower(new SettingsReader("", k -> Optional.of(csv)).list("list"));
     }
 }

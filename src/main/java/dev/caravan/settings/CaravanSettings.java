@@ -1,13 +1,10 @@
 package dev.caravan.settings;
 
-import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
-import dev.caravan.model.RunMarker;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,20 +60,17 @@ public record CaravanSettings(
         KEYS.put("caravan.groups.exclude", "");
     }
 
-    /** Keys every environment has, whatever its backend. */
-    static final Set<String> COMMON_ENV_KEYS = Set.of("backend", "max-parallel-runs", "excessive-failure-threshold",
-            "submit-interval", "submit-rate", "batch-barrier");
-
     public static Map<String, String> defaults() {
         return java.util.Collections.unmodifiableMap(KEYS);
     }
 
     /**
-     * @param keys     every caravan.* key present in any property source
-     * @param resolve  the value of a key after all overrides (system properties, environment), empty if unset
+     * @param keys    every caravan.* key present in any property source
+     * @param resolve the value of a key after all overrides (system properties, environment), empty if unset
+     * @param kinds   the backend kinds, by the name {@code caravan.env.<name>.backend} gives
      */
     public static CaravanSettings read(Set<String> keys, Function<String, Optional<String>> resolve,
-                                       Map<String, BackendFactory> backends) {
+                                       Map<String, ? extends EnvironmentKind> kinds) {
         Set<String> envNames = new TreeSet<>();
         List<SettingsSection> sections = new ArrayList<>();
         java.util.ServiceLoader.load(SettingsSection.class).forEach(sections::add);
@@ -104,149 +98,36 @@ public record CaravanSettings(
                 }
             }
         }
-        Function<String, String> get = k -> resolve.apply(k).map(String::trim).orElse(KEYS.getOrDefault(k, ""));
-
         Map<String, Environment> envs = new TreeMap<>();
         for (String name : envNames) {
-            envs.put(name, environment(name, keys, resolve, backends));
+            envs.put(name, EnvironmentKeys.read(name, keys, resolve, kinds));
         }
-        String seed = get.apply("caravan.tracking.seed");
-        String branch = nonBlank("caravan.tracking.branch", get.apply("caravan.tracking.branch"));
-        String admin = nonBlank("caravan.tracking.admin-branch", get.apply("caravan.tracking.admin-branch"));
+        SettingsReader r = new SettingsReader("", resolve);
+        String seed = r.string("caravan.tracking.seed", "");
+        String branch = r.nonBlank("caravan.tracking.branch", KEYS.get("caravan.tracking.branch"));
+        String admin = r.nonBlank("caravan.tracking.admin-branch", KEYS.get("caravan.tracking.admin-branch"));
         if (branch.equals(admin)) {
-            throw new ConfigException("caravan.tracking.branch", "must differ from caravan.tracking.admin-branch ('"
+            throw r.bad("caravan.tracking.branch", "must differ from caravan.tracking.admin-branch ('"
                     + admin + "'): operators own the admin branch");
         }
-        Duration push = Durations.parse("caravan.tracking.push-interval", get.apply("caravan.tracking.push-interval"));
-        if (push.isNegative()) {
-            throw new ConfigException("caravan.tracking.push-interval", "must not be negative");
-        }
-        String cron = nonBlank("caravan.cycle.cron", get.apply("caravan.cycle.cron"));
-        validateCron(cron);
+        Duration push = r.duration("caravan.tracking.push-interval", KEYS.get("caravan.tracking.push-interval"),
+                SettingsReader.Bound.NOT_NEGATIVE);
+        String cron = r.cron("caravan.cycle.cron", KEYS.get("caravan.cycle.cron"), KEYS.get("caravan.cycle.cron"));
         return new CaravanSettings(
-                Path.of(nonBlank("caravan.tracking.dir", get.apply("caravan.tracking.dir"))),
-                get.apply("caravan.tracking.remote"),
+                Path.of(r.nonBlank("caravan.tracking.dir", KEYS.get("caravan.tracking.dir"))),
+                r.string("caravan.tracking.remote", ""),
                 branch,
                 admin,
                 push,
                 seed.isBlank() ? Optional.empty() : Optional.of(Path.of(seed)),
-                Path.of(nonBlank("caravan.work.dir", get.apply("caravan.work.dir"))),
+                Path.of(r.nonBlank("caravan.work.dir", KEYS.get("caravan.work.dir"))),
                 cron,
-                bool("caravan.triggers.enabled", get.apply("caravan.triggers.enabled")),
-                get.apply("caravan.slack.webhook-url"),
-                get.apply("caravan.slack.channel"),
-                Duration.ofMillis(positiveInt("caravan.slack.min-interval-ms", get.apply("caravan.slack.min-interval-ms"), 0)),
-                list(get.apply("caravan.groups.priority")),
-                new LinkedHashSet<>(list(get.apply("caravan.groups.exclude"))),
+                r.bool("caravan.triggers.enabled", true),
+                r.string("caravan.slack.webhook-url", ""),
+                r.string("caravan.slack.channel", KEYS.get("caravan.slack.channel")),
+                Duration.ofMillis(r.integer("caravan.slack.min-interval-ms", 1000, 0)),
+                r.list("caravan.groups.priority"),
+                new LinkedHashSet<>(r.list("caravan.groups.exclude")),
                 envs);
-    }
-
-    private static Environment environment(String name, Set<String> keys, Function<String, Optional<String>> resolve,
-                                           Map<String, BackendFactory> backends) {
-        String p = ENV_PREFIX + name + ".";
-        if (!RunMarker.isValidEnvName(name)) {
-            throw new ConfigException(p + "backend", "environment name '" + name + "' must be letters, digits, '_' or '-'");
-        }
-        String kind = resolve.apply(p + "backend").map(String::trim).orElse("");
-        BackendFactory factory = backends.get(kind);
-        if (factory == null) {
-            throw new ConfigException(p + "backend", kind.isEmpty() ? "missing (one of " + backends.keySet() + ")"
-                    : "unknown backend '" + kind + "' (one of " + backends.keySet() + ")");
-        }
-        Map<String, String> settings = new TreeMap<>();
-        for (String k : keys) {
-            if (k.startsWith(p)) {
-                String sub = k.substring(p.length());
-                if (!COMMON_ENV_KEYS.contains(sub) && !factory.settingKeys().contains(sub)) {
-                    List<String> known = new ArrayList<>(COMMON_ENV_KEYS);
-                    known.addAll(factory.settingKeys());
-                    throw new ConfigException(k, "unknown setting for a " + kind + " environment (known: "
-                            + known.stream().sorted().collect(Collectors.joining(", ")) + ")");
-                }
-                settings.put(sub, resolve.apply(k).orElse(""));
-            }
-        }
-        int maxRuns = positiveInt(p + "max-parallel-runs", resolve.apply(p + "max-parallel-runs").orElse("1"), 1);
-        int threshold = positiveInt(p + "excessive-failure-threshold",
-                resolve.apply(p + "excessive-failure-threshold").orElse("10"), 0);
-        Environment env = new Environment(name, kind, maxRuns, threshold, settings);
-        submitInterval(env);
-        submitRate(env);
-        batchBarrier(env);
-        try {
-            factory.validate(env);
-        } catch (ConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            String msg = String.valueOf(e.getMessage());
-            // backends name the key first ("caravan.env.x.url: ..." or "caravan.env.x.url is ..."): keep it as the key
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(" + java.util.regex.Pattern.quote(p)
-                    + "[A-Za-z0-9_.-]*[A-Za-z0-9_-])(?::\\s*|\\s+)(.*)$", java.util.regex.Pattern.DOTALL).matcher(msg);
-            if (m.matches()) {
-                throw new ConfigException(m.group(1), m.group(2));
-            }
-            throw new ConfigException(p + "backend", msg);
-        }
-        return env;
-    }
-
-    /** Pause between two submissions on this environment ({@code 0s}: none). */
-    public static Duration submitInterval(Environment env) {
-        String key = ENV_PREFIX + env.name() + ".submit-interval";
-        Duration d = Durations.parse(key, env.setting("submit-interval").orElse("0s"));
-        if (d.isNegative()) {
-            throw new ConfigException(key, "must not be negative");
-        }
-        return d;
-    }
-
-    /** Release batch by batch: the next batch only when every job of the current one has ended. */
-    public static boolean batchBarrier(Environment env) {
-        return bool(ENV_PREFIX + env.name() + ".batch-barrier", env.setting("batch-barrier").orElse("false"));
-    }
-
-    /** Submissions per second on this environment ({@code 0}: unlimited). */
-    public static int submitRate(Environment env) {
-        return positiveInt(ENV_PREFIX + env.name() + ".submit-rate", env.setting("submit-rate").orElse("0"), 0);
-    }
-
-    private static int positiveInt(String key, String value, int min) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n < min) {
-                throw new ConfigException(key, "must be at least " + min + ", was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "'" + value + "' is not a whole number");
-        }
-    }
-
-    private static boolean bool(String key, String value) {
-        return switch (value.trim().toLowerCase()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException(key, "'" + value + "' is not true or false");
-        };
-    }
-
-    private static String nonBlank(String key, String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(key, "must not be empty");
-        }
-        return value.trim();
-    }
-
-    private static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static void validateCron(String cron) {
-        try {
-            new org.quartz.CronExpression(cron);
-        } catch (java.text.ParseException e) {
-            throw new ConfigException("caravan.cycle.cron", "'" + cron + "' is not a Quartz cron expression: "
-                    + e.getMessage() + " (six or seven fields, seconds first: '0 0/20 * * * ?')");
-        }
     }
 }

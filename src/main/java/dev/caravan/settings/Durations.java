@@ -13,18 +13,6 @@ public final class Durations {
     private Durations() {
     }
 
-    /**
-     * For backends' {@code validate}, whose contract is {@link IllegalArgumentException} with a message
-     * that starts with the key.
-     */
-    public static Duration parseSetting(String key, String value) {
-        try {
-            return parse(key, value);
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(key + ": " + e.problem(), e);
-        }
-    }
-
     /** @throws ConfigException naming {@code key} when {@code value} is not a duration */
     public static Duration parse(String key, String value) {
         String v = value.trim();

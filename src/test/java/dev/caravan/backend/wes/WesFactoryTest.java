@@ -49,8 +49,8 @@ class WesFactoryTest {
 
     private void rejected(Map<String, String> settings, String key, String... fragments) {
         assertThatThrownBy(() -> factory.validate(env(settings)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(P + key + ": ")
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(P + key))
+                .hasMessageStartingWith("setting " + P + key + ": ")
                 .satisfies(e -> {
                     for (String f : fragments) {
                         assertThat(e.getMessage()).contains(f);
