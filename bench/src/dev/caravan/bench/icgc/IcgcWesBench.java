@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.backend.wes.emulator.WesEmulator;
 import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
-import dev.caravan.cli.Daemon;
+import dev.caravan.camel.CaravanMain;
 import dev.caravan.model.RunMarker;
 import dev.caravan.icgc.IcgcConfigConverter;
 import dev.caravan.it.SlackCapture;
@@ -415,7 +415,7 @@ public final class IcgcWesBench {
             StringWriter w = new StringWriter();
             p.store(w, "icgc bench daemon");
             Files.writeString(cfg, w.toString());
-            Main main = Daemon.newMain(Optional.of(cfg));
+            Main main = CaravanMain.newMain(Optional.of(cfg));
             main.start();
             try (ProducerTemplate pt = main.getCamelContext().createProducerTemplate()) {
                 Path pause = tracking.resolve("jobs/pause." + QA);

@@ -15,6 +15,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -51,26 +55,8 @@ public final class IcgcConfigConverter {
     static final Set<String> SLACK_KEYS = Set.of("ENV");
     static final Set<String> SLACK_VARS = Set.of("web_hook_url");
 
-    /** The Camel Main keys of Caravan's embedded default configuration, which a --config file replaces. */
-    static final Map<String, String> CAMEL = new LinkedHashMap<>();
-
-    static {
-        CAMEL.put("camel.main.name", "caravan");
-        CAMEL.put("camel.main.routes-include-pattern", "file:routes/*.camel.yaml");
-        CAMEL.put("camel.main.routes-reload-enabled", "true");
-        CAMEL.put("camel.main.routes-reload-directory", "routes");
-        CAMEL.put("camel.main.routes-reload-pattern", "*.camel.yaml");
-        CAMEL.put("camel.main.shutdown-timeout", "30");
-        CAMEL.put("camel.server.enabled", "true");
-        CAMEL.put("camel.server.host", "127.0.0.1");
-        CAMEL.put("camel.server.port", "8180");
-        CAMEL.put("camel.management.enabled", "true");
-        CAMEL.put("camel.management.host", "127.0.0.1");
-        CAMEL.put("camel.management.port", "8180");
-        CAMEL.put("camel.management.health-check-enabled", "true");
-        CAMEL.put("camel.management.metrics-enabled", "true");
-        CAMEL.put("camel.metrics.enabled", "true");
-    }
+    /** Caravan's embedded default configuration, on the class path: a --config file replaces it as a whole. */
+    static final String EMBEDDED_DEFAULT = "/application.properties";
 
     private static final Pattern VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern WHOLE = Pattern.compile("\\d+");
@@ -452,8 +438,28 @@ public final class IcgcConfigConverter {
         sb.append("# Camel Main, as in Caravan's embedded default: --config replaces that file as a whole. The YAML\n");
         sb.append("# routes come from routes/ (from the jar when there is no routes/ folder); GET /report,\n");
         sb.append("# /observe/health and /observe/metrics on 127.0.0.1:8180.\n");
-        CAMEL.forEach((k, v) -> line(sb, k, v));
+        camelKeysOfTheEmbeddedDefault().forEach((k, v) -> line(sb, k, v));
         return sb.toString();
+    }
+
+    /** The {@code camel.*} keys of the embedded default, in the file's order (the daemon's HTTP, routes, reloading). */
+    static Map<String, String> camelKeysOfTheEmbeddedDefault() {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (InputStream in = IcgcConfigConverter.class.getResourceAsStream(EMBEDDED_DEFAULT)) {
+            if (in == null) {
+                throw new IllegalStateException(EMBEDDED_DEFAULT + " is not on the class path");
+            }
+            for (String raw : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                // one line at a time through Properties keeps the file's order and its escaping rules
+                Properties one = new Properties();
+                one.load(new StringReader(raw));
+                one.stringPropertyNames().stream().filter(k -> k.startsWith("camel."))
+                        .forEach(k -> out.put(k, one.getProperty(k)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + EMBEDDED_DEFAULT, e);
+        }
+        return out;
     }
 
     /** {@code key=value} as java.util.Properties reads it back. */

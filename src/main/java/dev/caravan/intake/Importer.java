@@ -5,12 +5,17 @@ import dev.caravan.model.BadInputException;
 import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.State;
-import dev.caravan.tracking.TrackingTree;
+import dev.caravan.engine.Addition;
+import dev.caravan.engine.Cycles;
+import dev.caravan.engine.FolderIntake;
+import dev.caravan.engine.Intake;
+import dev.caravan.engine.IntakeOutcome;
+import dev.caravan.engine.JobSink;
+import dev.caravan.engine.NewJob;
+import dev.caravan.model.TreeFile;
+import dev.caravan.tracking.TreeView;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -54,8 +59,8 @@ import java.util.regex.Pattern;
  *
  * <p>Everything is checked first (names, the whole file, uniqueness, the folders to write); any problem
  * is a {@link BadInputException} naming the option, or the file and line, and nothing is written. The
- * tree is only read directly (listings, {@code params.json} and the existing summary); every write goes
- * through {@link TrackingTree}.
+ * tree is read through a {@link TreeView}; the jobs are added through a {@link JobSink}: the engine's
+ * intake (the configured clone, committed by the commit route) or an operator's folder.
  */
 public final class Importer {
 
@@ -69,14 +74,49 @@ public final class Importer {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Validates everything first; on any error throws {@link BadInputException} and writes nothing. */
-    public ImportResult importJobs(ImportRequest request, TrackingTree tree) {
-        Plan plan = plan(request, tree);
-        for (int i = 0; i < plan.jobs().size(); i++) {
-            tree.addJob(plan.jobs().get(i), State.BACKLOG, plan.params().get(i));
+    /**
+     * Validates everything first, then adds the jobs and the batch summary as one addition, with the commit message
+     * {@code [import] G/B: N jobs from FILE}; on any error throws {@link BadInputException} and writes nothing.
+     */
+    public ImportResult importJobs(ImportRequest request, JobSink sink) {
+        Plan[] planned = new Plan[1];
+        IntakeOutcome o = sink.add(view -> {
+            Plan p = plan(request, view);
+            planned[0] = p;
+            List<NewJob> jobs = new ArrayList<>(p.jobs().size());
+            for (int i = 0; i < p.jobs().size(); i++) {
+                jobs.add(new NewJob(p.jobs().get(i), p.params().get(i)));
+            }
+            return new Addition(jobs, Map.of(TreeFile.ofBatch(p.group(), p.batch(), SUMMARY), p.summary()),
+                    Optional.of("[import] " + p.group() + "/" + p.batch() + ": " + p.jobs().size() + " jobs from "
+                            + request.from().getFileName()));
+        });
+        if (!o.refused().isEmpty()) {
+            throw new BadInputException(o.refusals() + "; nothing was imported");
         }
-        tree.writeBatchFile(plan.group(), plan.batch(), SUMMARY, plan.summary());
-        return new ImportResult(plan.group(), plan.batch(), plan.jobs(), tree.takeTouched());
+        Plan p = planned[0];
+        return new ImportResult(p.group(), p.batch(), p.jobs(), o.touched());
+    }
+
+    /** Into the configured clone: the jobs through the engine's intake, committed by the commit route. */
+    public ImportResult intoClone(ImportRequest request, Intake intake, Cycles cycles) {
+        ImportResult r = importJobs(request, intake);
+        cycles.commit();
+        return r;
+    }
+
+    /**
+     * Into an operator's folder ({@code --tracking DIR}): a clone of the admin branch, committed on its current branch
+     * for the operator to push, or a plain folder. Empty while a daemon holds the folder's cycle lock.
+     */
+    public Optional<ImportResult> intoFolder(ImportRequest request, Path dir) {
+        Optional<FolderIntake> folder = FolderIntake.open(dir);
+        if (folder.isEmpty()) {
+            return Optional.empty();
+        }
+        try (FolderIntake in = folder.get()) {
+            return Optional.of(importJobs(request, in));
+        }
     }
 
     /**
@@ -89,7 +129,7 @@ public final class Importer {
     }
 
     /** The checking half of {@link #importJobs}: reads the input and the tree, writes nothing. */
-    Plan plan(ImportRequest request, TrackingTree tree) {
+    Plan plan(ImportRequest request, TreeView tree) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(tree, "tree");
         String group = request.group();
@@ -108,32 +148,25 @@ public final class Importer {
         if (request.from() == null) {
             throw new BadInputException("--from is required");
         }
-        Path groupDir = tree.jobsDir().resolve(group);
-        requireFolderOrAbsent(groupDir, "--group " + group);
+        tree.notAFolder(group, Optional.empty(), Optional.empty()).ifPresent(p -> notAFolder("--group " + group, p));
 
         List<InputRows.Row> rows = InputRows.read(request.from());
 
-        String batch = ImportRequest.AUTO.equals(batchArg) ? autoBatch(tree, group, groupDir) : batchArg;
-        Path batchDir = groupDir.resolve(batch);
-        Path backlogDir = batchDir.resolve(State.BACKLOG.name());
-        requireFolderOrAbsent(batchDir, "--batch " + batch);
-        requireFolderOrAbsent(backlogDir, "--batch " + batch);
+        String batch = ImportRequest.AUTO.equals(batchArg) ? autoBatch(tree, group) : batchArg;
+        tree.notAFolder(group, Optional.of(batch), Optional.of(State.BACKLOG)).ifPresent(p -> notAFolder("--batch " + batch, p));
 
-        key.ifPresent(k -> checkUnique(rows, k, group, groupDir, request.from().toString()));
+        key.ifPresent(k -> checkUnique(rows, k, group, tree, request.from().toString()));
 
-        long first = highestJobNumber(tree, group, batch, batchDir) + 1;
+        long first = highestJobNumber(tree, group, batch) + 1;
         List<JobRef> refs = new ArrayList<>(rows.size());
         List<byte[]> params = new ArrayList<>(rows.size());
-        StringBuilder summary = new StringBuilder(existingSummary(batchDir.resolve(SUMMARY)));
+        StringBuilder summary = new StringBuilder(tree.read(TreeFile.ofBatch(group, batch, SUMMARY)).orElse(""));
         if (summary.length() > 0 && summary.charAt(summary.length() - 1) != '\n') {
             summary.append('\n');
         }
         for (int i = 0; i < rows.size(); i++) {
             InputRows.Row row = rows.get(i);
             JobRef ref = new JobRef(group, batch, jobId(first + i));
-            if (Files.exists(backlogDir.resolve(ref.jobId()))) {
-                throw new BadInputException("job folder " + ref + " already exists in backlog; nothing was imported");
-            }
             refs.add(ref);
             params.add(PrettyJson.write(row.fields()).getBytes(StandardCharsets.UTF_8));
             summary.append(ref.jobId()).append('\t').append(summaryValue(row.fields(), key)).append('\n');
@@ -158,14 +191,12 @@ public final class Importer {
         }
     }
 
-    private static void requireFolderOrAbsent(Path p, String what) {
-        if (Files.exists(p) && !Files.isDirectory(p)) {
-            throw new BadInputException(what + ": " + p + " exists and is not a folder");
-        }
+    private static void notAFolder(String what, Path p) {
+        throw new BadInputException(what + ": " + p + " exists and is not a folder");
     }
 
     /** Today's date (UTC), or with the first free suffix a..z when the group has a batch of that name. */
-    private String autoBatch(TrackingTree tree, String group, Path groupDir) {
+    private String autoBatch(TreeView tree, String group) {
         String date = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
         Set<String> known = new HashSet<>();
         for (Job j : tree.index().all()) {
@@ -179,7 +210,7 @@ public final class Importer {
             candidates.add(date + c);
         }
         for (String name : candidates) {
-            if (!known.contains(name) && !Files.exists(groupDir.resolve(name))) {
+            if (!known.contains(name) && !tree.hasBatchFolder(group, name)) {
                 return name;
             }
         }
@@ -188,7 +219,7 @@ public final class Importer {
     }
 
     /** The highest {@code job.N} of the batch in any state, from the index and the folders on disk; 0 if none. */
-    private static long highestJobNumber(TrackingTree tree, String group, String batch, Path batchDir) {
+    private static long highestJobNumber(TreeView tree, String group, String batch) {
         long max = 0;
         for (Job j : tree.index().all()) {
             JobRef r = j.ref();
@@ -196,16 +227,8 @@ public final class Importer {
                 max = Math.max(max, number(r.jobId()));
             }
         }
-        File[] states = batchDir.toFile().listFiles(File::isDirectory);
-        if (states != null) {
-            for (File s : states) {
-                String[] jobs = s.list();
-                if (jobs != null) {
-                    for (String name : jobs) {
-                        max = Math.max(max, number(name));
-                    }
-                }
-            }
+        for (String name : tree.jobFoldersOnDisk(group, batch)) {
+            max = Math.max(max, number(name));
         }
         return max;
     }
@@ -215,8 +238,8 @@ public final class Importer {
         return m.matches() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    private static void checkUnique(List<InputRows.Row> rows, String key, String group, Path groupDir, String file) {
-        Map<String, String> existing = Files.isDirectory(groupDir) ? UniqueValues.existing(groupDir, key) : Map.of();
+    private static void checkUnique(List<InputRows.Row> rows, String key, String group, TreeView tree, String file) {
+        Map<String, String> existing = UniqueValues.existing(tree, group, key);
         Map<String, String> seen = new HashMap<>();
         Set<String> refusedRows = new LinkedHashSet<>();
         List<String> problems = new ArrayList<>();
@@ -250,20 +273,6 @@ public final class Importer {
             msg.append("\n  ").append(p);
         }
         throw new BadInputException(msg.toString());
-    }
-
-    private static String existingSummary(Path p) {
-        if (!Files.exists(p)) {
-            return "";
-        }
-        if (!Files.isRegularFile(p)) {
-            throw new BadInputException(p + " exists and is not a file");
-        }
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException("cannot read " + p + " to append to it: " + e.getMessage(), e);
-        }
     }
 
     private static String summaryValue(JsonNode fields, Optional<String> key) {

@@ -3,13 +3,9 @@ package dev.caravan.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.model.BadInputException;
-import dev.caravan.tracking.ParamsReader;
-import dev.caravan.tracking.TreeScanner;
+import dev.caravan.tracking.TreeView;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,48 +69,25 @@ final class UniqueValues {
     }
 
     /**
-     * Reads every {@code params.json} under {@code jobs/<group>/<batch>/<state>/<job>/}, all batches and
-     * all states, once, and maps each value of {@code field} to the job that has it
-     * ({@code <batch>/<state>/<job>}, the first one found in name order). Hidden folders are skipped;
-     * a job folder without {@code params.json} has no value. A params.json that cannot be read is an
-     * error: uniqueness cannot be promised past it.
+     * Reads every {@code params.json} of the group's job folders, all batches and all states, once, and maps each
+     * value of {@code field} to the job that has it ({@code <batch>/<state>/<job>}, the first one found in name
+     * order). A job folder without {@code params.json} has no value. A params.json that cannot be read is an error:
+     * uniqueness cannot be promised past it.
      */
-    static Map<String, String> existing(Path groupDir, String field) {
+    static Map<String, String> existing(TreeView tree, String group, String field) {
         Map<String, String> out = new HashMap<>();
-        ParamsReader reader = new ParamsReader();
-        for (File batch : dirs(groupDir.toFile())) {
-            for (File state : dirs(batch)) {
-                for (File job : dirs(state)) {
-                    File params = new File(job, TreeScanner.PARAMS);
-                    if (!params.isFile()) {
-                        continue;
-                    }
-                    Map<String, Object> map;
-                    try {
-                        map = reader.read(params.toPath());
-                    } catch (BadInputException e) {
-                        throw new BadInputException("cannot check --unique-key " + field + ": " + e.getMessage(), e);
-                    }
-                    if (!map.containsKey(field)) {
-                        continue;
-                    }
+        try {
+            tree.forEachParams(group, (where, map) -> {
+                if (map.containsKey(field)) {
                     JsonNode fields = JSON.createObjectNode().set(field, JSON.valueToTree(map.get(field)));
-                    String where = batch.getName() + "/" + state.getName() + "/" + job.getName();
                     for (String v : of(fields, field)) {
                         out.putIfAbsent(v, where);
                     }
                 }
-            }
+            });
+        } catch (BadInputException e) {
+            throw new BadInputException("cannot check --unique-key " + field + ": " + e.getMessage(), e);
         }
         return out;
-    }
-
-    private static List<File> dirs(File parent) {
-        File[] all = parent.listFiles(f -> f.isDirectory() && !f.getName().startsWith("."));
-        if (all == null) {
-            return List.of();
-        }
-        Arrays.sort(all);
-        return Arrays.asList(all);
     }
 }

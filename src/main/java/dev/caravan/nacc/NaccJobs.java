@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.engine.Addition;
+import dev.caravan.engine.NewJob;
 import dev.caravan.model.JobRef;
+import dev.caravan.model.TreeFile;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -46,6 +49,18 @@ public final class NaccJobs {
 
     /** Jobs to add ({@code params.json} bytes) and batch files ({@code group/batch/name} → content). */
     public record Output(Map<JobRef, byte[]> jobs, Map<String, String> batchFiles) {
+
+        /** For the intake: the next cycle commits them with its own message. */
+        public Addition addition() {
+            List<NewJob> add = new ArrayList<>();
+            jobs.forEach((ref, params) -> add.add(new NewJob(ref, params)));
+            Map<TreeFile, String> files = new LinkedHashMap<>();
+            batchFiles.forEach((path, content) -> {
+                String[] p = path.split("/", 3);
+                files.put(TreeFile.ofBatch(p[0], p[1], p[2]), content);
+            });
+            return new Addition(add, files, Optional.empty());
+        }
     }
 
     private NaccJobs() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.backend.BackendException;
-import dev.caravan.backend.flywheel.FlywheelClient;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +44,7 @@ public final class NaccPlanner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One center's job: its projects, what it counts for batching, its config and inputs. */
-    public record PlannedCenter(String center, FlywheelClient.Project source, FlywheelClient.Project target,
+    public record PlannedCenter(String center, FlywheelView.Project source, FlywheelView.Project target,
                                 long files, Map<String, JsonNode> config, Map<String, ObjectNode> inputs) {
     }
 
@@ -54,7 +53,7 @@ public final class NaccPlanner {
      * @param problems things worth a WARNING that concern no single center (unknown include entries, bad map entries)
      * @param centers  how many centers the map holds
      */
-    public record Plan(BatchRunConfig config, FlywheelClient.Gear gear, List<List<PlannedCenter>> batches,
+    public record Plan(BatchRunConfig config, FlywheelView.Gear gear, List<List<PlannedCenter>> batches,
                        List<Skip> skipped, List<String> problems, int centers) {
 
         public int plannedCenters() {
@@ -103,7 +102,7 @@ public final class NaccPlanner {
             throw new PlanException("no centers in info.centers of " + where + "; nothing scheduled"
                     + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
         }
-        FlywheelClient.Gear gear;
+        FlywheelView.Gear gear;
         try {
             gear = flywheel.latestGear(cfg.gearName()).orElseThrow(() -> new PlanException("Flywheel has no gear named "
                     + cfg.gearName() + " (gear_name of the batch run configs); nothing scheduled"));
@@ -163,16 +162,16 @@ public final class NaccPlanner {
                     }
                 }
             }
-            Optional<FlywheelClient.Project> source = flywheel.project(center, cfg.source());
+            Optional<FlywheelView.Project> source = flywheel.project(center, cfg.source());
             if (source.isEmpty()) {
                 return new Skip(center, Skip.Reason.MISSING_PROJECT, center + "/" + cfg.source());
             }
-            Optional<FlywheelClient.Project> target = cfg.targetLabel().equals(cfg.source()) ? source
+            Optional<FlywheelView.Project> target = cfg.targetLabel().equals(cfg.source()) ? source
                     : flywheel.project(center, cfg.targetLabel());
             if (target.isEmpty()) {
                 return new Skip(center, Skip.Reason.MISSING_PROJECT, center + "/" + cfg.targetLabel());
             }
-            FlywheelClient.Project src = source.get();
+            FlywheelView.Project src = source.get();
             if (cfg.countFiles() && src.acquisitionFiles() <= 0) {
                 return new Skip(center, Skip.Reason.NO_FILES, src.path());
             }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.backend.awsbatch.BatchJobSpec;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.JobRef;
 
@@ -80,7 +79,8 @@ public final class ProjectPlan {
         return v;
     }
 
-    public static List<PlannedJob> plan(String project, Workflow wf, Metadata md, String source) {
+    /** @param rules AWS Batch's rules for a job, checked on every job before anything is written */
+    public static List<PlannedJob> plan(String project, Workflow wf, Metadata md, String source, JobRules rules) {
         List<PlannedJob> out = new ArrayList<>();
         for (Metadata.Sample s : md.samples()) {
             Map<String, String> vars = vars(project, wf, s);
@@ -108,7 +108,7 @@ public final class ProjectPlan {
                 if (a.containerOverrides().isPresent()) {
                     JsonNode co = renderNode(a.containerOverrides().get(), vars, where, ".containerOverrides");
                     try {
-                        BatchJobSpec.containerOverrides(JSON.convertValue(co, Map.class), "containerOverrides");
+                        rules.checkContainerOverrides(JSON.convertValue(co, Map.class), "containerOverrides");
                     } catch (IllegalArgumentException e) {
                         throw new BadInputException(where.apply("") + ": " + e.getMessage());
                     }
@@ -125,8 +125,8 @@ public final class ProjectPlan {
                     }
                     outs.add(o);
                 }
-                if (a.outputs().size() > BatchJobSpec.MAX_OUTPUTS) {
-                    throw new BadInputException(source + ", " + a.field() + ".outputs: at most " + BatchJobSpec.MAX_OUTPUTS);
+                if (a.outputs().size() > rules.maxOutputs()) {
+                    throw new BadInputException(source + ", " + a.field() + ".outputs: at most " + rules.maxOutputs());
                 }
                 out.add(new PlannedJob(id, s, a, Optional.ofNullable(prev), p));
                 prev = id;

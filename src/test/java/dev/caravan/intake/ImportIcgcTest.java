@@ -1,5 +1,6 @@
 package dev.caravan.intake;
 
+import dev.caravan.engine.FolderIntake;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.JobRef;
 import dev.caravan.tracking.TrackingTree;
@@ -41,7 +42,7 @@ class ImportIcgcTest {
         tree.load();
 
         assertThatThrownBy(() -> new Importer(Clock.systemUTC()).importJobs(
-                new ImportRequest("PACA-CA", "auto", in, Optional.of("analysis_id")), tree))
+                new ImportRequest("PACA-CA", "auto", in, Optional.of("analysis_id")), FolderIntake.over(tree)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("more.jsonl")
                 .hasMessageContaining("line 2: '" + KNOWN_ANALYSIS + "' is already in PACA-CA/2021-06-20/completed/job.0001")
@@ -58,7 +59,7 @@ class ImportIcgcTest {
         tree.load();
 
         ImportResult r = new Importer(Clock.fixed(Instant.parse("2021-06-20T08:00:00Z"), ZoneOffset.UTC))
-                .importJobs(new ImportRequest("PACA-CA", "2021-06-20", in, Optional.of("analysis_id")), tree);
+                .importJobs(new ImportRequest("PACA-CA", "2021-06-20", in, Optional.of("analysis_id")), FolderIntake.over(tree));
 
         assertThat(r.jobs()).containsExactly(new JobRef("PACA-CA", "2021-06-20", "job.0006"));
         assertThat(Files.readString(root.resolve("jobs/PACA-CA/2021-06-20/batch-summary.tsv")))

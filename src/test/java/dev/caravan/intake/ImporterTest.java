@@ -1,5 +1,6 @@
 package dev.caravan.intake;
 
+import dev.caravan.engine.FolderIntake;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.State;
@@ -55,7 +56,7 @@ class ImporterTest {
                 + "007,plain,\"\"\r\n");
         TrackingTree tree = tree();
 
-        ImportResult r = importer.importJobs(request("G1", "b1", in, null), tree);
+        ImportResult r = importer.importJobs(request("G1", "b1", in, null), FolderIntake.over(tree));
 
         assertThat(r.group()).isEqualTo("G1");
         assertThat(r.batch()).isEqualTo("b1");
@@ -106,7 +107,7 @@ class ImporterTest {
                 ]
                 """);
 
-        ImportResult r = importer.importJobs(request("G1", "b1", in, null), tree());
+        ImportResult r = importer.importJobs(request("G1", "b1", in, null), FolderIntake.over(tree()));
 
         assertThat(r.jobs()).extracting(JobRef::jobId).containsExactly("job.0001", "job.0002");
         assertThat(read("G1/b1/backlog/job.0001/params.json")).isEqualTo("""
@@ -140,7 +141,7 @@ class ImporterTest {
         String lines = "{\"sample\": \"S1\", \"n\": 1}\r\n\n   \n{\"sample\": \"S2\", \"n\": 2}\n";
         for (String name : List.of("a.jsonl", "b.ndjson", "c.json", "D.JSONL")) {
             String batch = "b-" + name.replace('.', '-');
-            ImportResult r = importer.importJobs(request("G1", batch, input(name, lines), null), tree());
+            ImportResult r = importer.importJobs(request("G1", batch, input(name, lines), null), FolderIntake.over(tree()));
             assertThat(r.jobs()).extracting(JobRef::jobId).as(name).containsExactly("job.0001", "job.0002");
             assertThat(read("G1/" + batch + "/backlog/job.0002/params.json")).as(name).isEqualTo("""
                     {
@@ -156,7 +157,7 @@ class ImporterTest {
     @Test
     void autoBatchIsTodaysUtcDate() throws IOException {
         Clock lateInTokyo = Clock.fixed(Instant.parse("2021-07-09T23:30:00Z"), ZoneId.of("Asia/Tokyo"));
-        ImportResult r = new Importer(lateInTokyo).importJobs(request("G1", "auto", csv("a.csv"), null), tree());
+        ImportResult r = new Importer(lateInTokyo).importJobs(request("G1", "auto", csv("a.csv"), null), FolderIntake.over(tree()));
         assertThat(r.batch()).isEqualTo("2021-07-09");
         assertThat(jobs.resolve("G1/2021-07-09/backlog/job.0001/params.json")).isRegularFile();
     }
@@ -166,11 +167,11 @@ class ImporterTest {
         existingJob("G1", "2021-07-09", "completed", "job.0001", "{\"id\": \"old\"}");
         existingJob("OTHER", "2021-07-09b", "backlog", "job.0001", "{\"id\": \"other group\"}");
 
-        ImportResult first = importer.importJobs(request("G1", "auto", csv("a.csv"), null), tree());
+        ImportResult first = importer.importJobs(request("G1", "auto", csv("a.csv"), null), FolderIntake.over(tree()));
         assertThat(first.batch()).isEqualTo("2021-07-09a");
         assertThat(first.jobs()).extracting(JobRef::jobId).containsExactly("job.0001", "job.0002");
 
-        ImportResult second = importer.importJobs(request("G1", "auto", csv("b.csv"), null), tree());
+        ImportResult second = importer.importJobs(request("G1", "auto", csv("b.csv"), null), FolderIntake.over(tree()));
         assertThat(second.batch()).isEqualTo("2021-07-09b");
         assertThat(jobs.resolve("G1/2021-07-09b/backlog/job.0001/params.json")).isRegularFile();
         assertThat(jobs.resolve("G1/2021-07-09b/batch-summary.tsv")).isRegularFile();
@@ -179,7 +180,7 @@ class ImporterTest {
     @Test
     void autoBatchCountsAnEmptyBatchFolderAsTaken() throws IOException {
         Files.createDirectories(jobs.resolve("G1/2021-07-09/backlog"));
-        assertThat(importer.importJobs(request("G1", "auto", csv("a.csv"), null), tree()).batch())
+        assertThat(importer.importJobs(request("G1", "auto", csv("a.csv"), null), FolderIntake.over(tree())).batch())
                 .isEqualTo("2021-07-09a");
     }
 
@@ -200,7 +201,7 @@ class ImporterTest {
         existingJob("G1", "b2", "failed", "job.0042", "{\"id\": \"other batch\"}");
         write(jobs.resolve("G1/b1/batch-summary.tsv"), "job.0003\tx3\njob.0005\tx5\njob.0007\tx7"); // no final newline
 
-        ImportResult r = importer.importJobs(request("G1", "b1", csv("a.csv"), null), tree());
+        ImportResult r = importer.importJobs(request("G1", "b1", csv("a.csv"), null), FolderIntake.over(tree()));
 
         assertThat(r.jobs()).extracting(JobRef::jobId).containsExactly("job.0008", "job.0009");
         assertThat(read("G1/b1/batch-summary.tsv"))
@@ -214,7 +215,7 @@ class ImporterTest {
     @Test
     void idsGrowPastFourDigits() throws IOException {
         existingJob("G1", "b1", "completed", "job.9999", "{\"id\": \"x\"}");
-        ImportResult r = importer.importJobs(request("G1", "b1", csv("a.csv"), null), tree());
+        ImportResult r = importer.importJobs(request("G1", "b1", csv("a.csv"), null), FolderIntake.over(tree()));
         assertThat(r.jobs()).extracting(JobRef::jobId).containsExactly("job.10000", "job.10001");
     }
 
@@ -263,7 +264,7 @@ class ImporterTest {
                 {"donor": "D1", "analysis_id": ["A2", "A3"]}
                 {"donor": "D2", "analysis_id": "A4"}
                 """);
-        ImportResult r = importer.importJobs(request("G1", "b1", in, "analysis_id"), tree());
+        ImportResult r = importer.importJobs(request("G1", "b1", in, "analysis_id"), FolderIntake.over(tree()));
         assertThat(r.jobs()).extracting(JobRef::jobId).containsExactly("job.0002", "job.0003");
         assertThat(read("G1/b1/batch-summary.tsv")).isEqualTo("job.0002\tA2,A3\njob.0003\tA4\n");
     }
@@ -377,7 +378,7 @@ class ImporterTest {
         assertThat(tree.hasTouched()).isFalse();
 
         long t1 = System.nanoTime();
-        ImportResult r = importer.importJobs(request("G1", "b1", in, "analysis_id"), tree);
+        ImportResult r = importer.importJobs(request("G1", "b1", in, "analysis_id"), FolderIntake.over(tree));
         long allMs = (System.nanoTime() - t1) / 1_000_000;
         System.out.printf("import of 10,000 rows: checks %d ms, whole import with writes %d ms%n", planMs, allMs);
 
@@ -402,7 +403,7 @@ class ImporterTest {
         Map<String, String> before = snapshot();
         TrackingTree tree = tree();
         int jobsBefore = tree.index().size();
-        Throwable t = catchThrowable(() -> importer.importJobs(req, tree));
+        Throwable t = catchThrowable(() -> importer.importJobs(req, FolderIntake.over(tree)));
         assertThat(t).isInstanceOf(BadInputException.class);
         for (String part : messageParts) {
             assertThat(t.getMessage()).contains(part);

@@ -3,7 +3,6 @@ package dev.caravan.nacc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.caravan.backend.flywheel.FlywheelClient;
 import dev.caravan.model.JobRef;
 import org.junit.jupiter.api.Test;
 
@@ -38,14 +37,14 @@ class NaccJobsTest {
 
     @Test
     void writesOneJobPerCenter() throws Exception {
-        FlywheelClient.Project src = new FlywheelClient.Project("S1", "adrc-a", "retrospective-form", 12, List.of(),
+        FlywheelView.Project src = new FlywheelView.Project("S1", "adrc-a", "retrospective-form", 12, List.of(),
                 JSON.createObjectNode());
-        FlywheelClient.Project tgt = new FlywheelClient.Project("T1", "adrc-a", "accepted", 0, List.of(), JSON.createObjectNode());
+        FlywheelView.Project tgt = new FlywheelView.Project("T1", "adrc-a", "accepted", 0, List.of(), JSON.createObjectNode());
         NaccPlanner.PlannedCenter c = new NaccPlanner.PlannedCenter("adrc-a", src, tgt, 12,
                 Map.of("destination_project", TextNode.valueOf("T1")), Map.of());
         BatchRunConfig cfg = BatchRunConfig.parse("{\"source\": \"retrospective-form\", \"target\": \"accepted\","
                 + " \"batch_mode\": \"files\", \"batch_size\": 10, \"gear_name\": \"copy\", \"gear_configs\": {}}", "c");
-        NaccPlanner.Plan plan = new NaccPlanner.Plan(cfg, new FlywheelClient.Gear("G1", "copy", "1.2.3", Optional.empty()),
+        NaccPlanner.Plan plan = new NaccPlanner.Plan(cfg, new FlywheelView.Gear("G1", "copy", "1.2.3", Optional.empty()),
                 List.of(List.of(c)), List.of(new Skip("adrc-x", Skip.Reason.INACTIVE, "")), List.of(), 2);
         NaccJobs.Output out = NaccJobs.jobs(plan, "copy-2026-01-05");
         JobRef ref = new JobRef("adrc-a", "copy-2026-01-05.b01", "job.0001");

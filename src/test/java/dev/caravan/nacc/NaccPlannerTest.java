@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.backend.BackendException;
-import dev.caravan.backend.flywheel.FlywheelClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +24,11 @@ class NaccPlannerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-01-12T09:00:00Z");
 
-    private final Map<String, FlywheelClient.Project> projects = new HashMap<>();
+    private final Map<String, FlywheelView.Project> projects = new HashMap<>();
     private final Map<String, Instant> completed = new HashMap<>();
     private final ObjectNode centers = JSON.createObjectNode();
     private Optional<JsonNode> info;
-    private Optional<FlywheelClient.Gear> gear = Optional.of(new FlywheelClient.Gear("g1", "copy", "2.0.0", Optional.empty()));
+    private Optional<FlywheelView.Gear> gear = Optional.of(new FlywheelView.Gear("g1", "copy", "2.0.0", Optional.empty()));
     private String failingGroup;
 
     private final FlywheelView view = new FlywheelView() {
@@ -44,7 +43,7 @@ class NaccPlannerTest {
         }
 
         @Override
-        public Optional<FlywheelClient.Project> project(String group, String label) throws BackendException {
+        public Optional<FlywheelView.Project> project(String group, String label) throws BackendException {
             if (group.equals(failingGroup)) {
                 throw new BackendException("Flywheel: cannot look up " + group + "/" + label + ": HTTP 502");
             }
@@ -52,7 +51,7 @@ class NaccPlannerTest {
         }
 
         @Override
-        public Optional<FlywheelClient.Gear> latestGear(String name) {
+        public Optional<FlywheelView.Gear> latestGear(String name) {
             return gear;
         }
     };
@@ -74,7 +73,7 @@ class NaccPlannerTest {
     }
 
     private void project(String group, String label, long files, String... names) {
-        projects.put(group + "/" + label, new FlywheelClient.Project(group + "-" + label, group, label, files,
+        projects.put(group + "/" + label, new FlywheelView.Project(group + "-" + label, group, label, files,
                 List.of(names), JSON.createObjectNode()));
     }
 

@@ -41,7 +41,7 @@ class ProjectWorkflowTest {
                    "parameters": {"f": "{_filepath}", "wf": "{workflow_name}"}},
                   {"name": "call", "job_definition": "gatk", "queue": "q", "outputs": []}]}
                 """, "wf.json");
-        List<ProjectPlan.PlannedJob> plan = ProjectPlan.plan("proj", wf, md, "wf.json");
+        List<ProjectPlan.PlannedJob> plan = ProjectPlan.plan("proj", wf, md, "wf.json", dev.caravan.camel.AwsBatchCalls.RULES);
         assertThat(plan).extracting(ProjectPlan.PlannedJob::jobId).containsExactly("S_1.01-bwa-mem", "S_1.02-call");
         assertThat(plan.get(1).after()).contains("S_1.01-bwa-mem");
         assertThat(plan.get(0).params().path("outputs").get(0).asText()).isEqualTo("s3://b/proj/S.1/hg19-grch.bam");
