@@ -42,6 +42,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
         context.getRegistry().bind("pushResults", new PushResults());
+        context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
         context.addRoutes(new SubmitRoutes(settings));
         // chains of submissions go side by side; AWS Batch's 50/s with ~40 ms per call needs more than Camel's 10
         context.getRegistry().bind("submitPool", context.getExecutorServiceManager()

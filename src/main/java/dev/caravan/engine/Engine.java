@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What the routes call: each public method is one step of a cycle, returning the notifications it
- * produced for the route to send on. The steps themselves live beside it: {@link RepoSteps} (merge,
- * stage, push), {@link RunFollowing} (poll), {@link Releases} (gates, intents, submissions). This class
- * holds the lock they share and the cycle's outcome for health checks.
+ * What the routes call: each public method is one step of a cycle, returning values (the notifications it
+ * produced, a release plan, a submission's outcome) for the route to send on or hand to the next step, so no step
+ * depends on another having filled something in. The steps themselves live beside it: {@link RepoSteps} (merge,
+ * stage, push), {@link RunFollowing} (poll), {@link Releases} (gates, intents, submissions), and {@link Intake}, the
+ * one way capabilities change the tree. This class holds the lock they share and the cycle's outcome for health
+ * checks. It exposes no JGit or Camel type.
  */
 public final class Engine implements AutoCloseable {
 
@@ -126,15 +129,27 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The jobs for the free slots, as chains; the route hands each to {@link #submit} through the throttle. */
-    public List<List<Release>> planRelease(String env) {
+    public ReleasePlan planRelease(String env) {
         synchronized (ctx) {
             return releases.plan(env);
         }
     }
 
     /** Takes the lock itself, and not around the backend call, so submissions overlap. */
-    public boolean submit(String env, Release r) {
+    public SubmitOutcome submit(String env, Release r) {
         return releases.submit(env, r);
+    }
+
+    /**
+     * After the plan's submissions: the log line and the notifications of what they came to. The route hands over
+     * every outcome its split collected; anything else in the list is ignored.
+     */
+    public List<Notification> releaseDone(ReleasePlan plan, List<?> outcomes) {
+        List<SubmitOutcome> all = outcomes.stream().filter(SubmitOutcome.class::isInstance)
+                .map(SubmitOutcome.class::cast).toList();
+        synchronized (ctx) {
+            return releases.done(plan, all);
+        }
     }
 
     /**
@@ -142,18 +157,14 @@ public final class Engine implements AutoCloseable {
      * throttle: for tools and benchmarks that drive the steps by hand.
      */
     public List<Notification> release(String env) {
-        for (List<Release> chain : planRelease(env)) {
+        ReleasePlan plan = planRelease(env);
+        List<SubmitOutcome> outcomes = new ArrayList<>();
+        for (List<Release> chain : plan.chains()) {
             for (Release r : chain) {
-                submit(env, r);
+                outcomes.add(submit(env, r));
             }
         }
-        return releaseDone(env);
-    }
-
-    public List<Notification> releaseDone(String env) {
-        synchronized (ctx) {
-            return releases.done(env);
-        }
+        return releaseDone(plan, outcomes);
     }
 
     /** Stages what the cycle touched; true when anything (the cycle's or an intake's) waits for a commit. */
