@@ -1,6 +1,6 @@
 package dev.caravan.bench;
 
-import dev.caravan.cli.Daemon;
+import dev.caravan.camel.CaravanMain;
 import dev.caravan.engine.Engine;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.State;
@@ -176,7 +176,7 @@ final class Bench {
 
         /** A last push "now", so that with a long push interval no push (and no summary) happens. */
         void noPushDue() throws IOException {
-            Path p = engine().journal().dir().resolve("last-push");
+            Path p = engine().stateDir().resolve("last-push");
             Files.writeString(p, Long.toString(System.currentTimeMillis()));
         }
 
@@ -207,7 +207,7 @@ final class Bench {
         StringWriter w = new StringWriter();
         props.store(w, "benchmark daemon");
         Files.writeString(config, w.toString());
-        Main main = Daemon.newMain(Optional.of(config));
+        Main main = CaravanMain.newMain(Optional.of(config));
         main.start();
         return new Daemon1(main);
     }

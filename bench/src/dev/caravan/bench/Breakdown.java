@@ -1,6 +1,7 @@
 package dev.caravan.bench;
 
 import dev.caravan.engine.Engine;
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -47,7 +48,12 @@ final class Breakdown {
         info(bench, "profile: the same cycle again, step by step", ms(begin + reconcile + poll + gates + release + stage
                 + commit), sb.toString());
 
-        Repository r = e.git().repository();
+        try (Git g = Git.open(tracking.toFile())) {
+            profileCommitParts(bench, g.getRepository());
+        }
+    }
+
+    private static void profileCommitParts(String bench, Repository r) throws Exception {
         boolean cacheTree = r.readDirCache().getCacheTree(false) != null;
         List<Long> reads = new ArrayList<>();
         List<Long> hashes = new ArrayList<>();

@@ -205,7 +205,7 @@ public final class IcgcBench {
         int completed = 0;
         for (Job j : moved) {
             JobRef ref = j.ref();
-            boolean ok = e.tree().index().get(ref).map(x -> x.state().equals(State.COMPLETED)).orElse(false)
+            boolean ok = e.inspect(t -> t.index()).get(ref).map(x -> x.state().equals(State.COMPLETED)).orElse(false)
                     && Files.isDirectory(tracking.resolve(dir(ref, State.COMPLETED)))
                     && !Files.exists(tracking.resolve(dir(ref, State.QUEUED)));
             completed += ok ? 1 : 0;

@@ -83,8 +83,8 @@ public final class LargeTreeBench {
 
     static Optional<String> verify(Engine e, List<Job> queued, Path tracking, String base, Set<String> allowed,
                                    Set<String> required) throws Exception {
-        List<Job> released = e.tree().index().inState(State.QUEUED);
-        long done = queued.stream().filter(j -> e.tree().index().get(j.ref())
+        List<Job> released = e.inspect(t -> t.index()).inState(State.QUEUED);
+        long done = queued.stream().filter(j -> e.inspect(t -> t.index()).get(j.ref())
                 .map(x -> x.state().equals(State.COMPLETED)).orElse(false)).count();
         if (e.trackingProblem().isPresent()) {
             return e.trackingProblem();
@@ -140,7 +140,7 @@ public final class LargeTreeBench {
                     ms(System.nanoTime() - tStart), "Camel Main start(), cold JVM");
             d.noPushDue();
             Engine e = d.engine();
-            List<Job> queued = e.tree().index().inFlight(ENV);
+            List<Job> queued = e.inspect(t -> t.index()).inFlight(ENV);
             Set<String> allowed = new LinkedHashSet<>();
             Set<String> required = new LinkedHashSet<>();
             for (Job j : queued) {

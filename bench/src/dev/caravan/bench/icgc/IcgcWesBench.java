@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.backend.wes.emulator.WesEmulator;
 import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
-import dev.caravan.cli.Daemon;
+import dev.caravan.camel.CaravanMain;
 import dev.caravan.model.RunMarker;
-import dev.caravan.sources.icgc.IcgcConfigConverter;
+import dev.caravan.icgc.IcgcConfigConverter;
 import dev.caravan.it.SlackCapture;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -415,7 +415,7 @@ public final class IcgcWesBench {
             StringWriter w = new StringWriter();
             p.store(w, "icgc bench daemon");
             Files.writeString(cfg, w.toString());
-            Main main = Daemon.newMain(Optional.of(cfg));
+            Main main = CaravanMain.newMain(Optional.of(cfg));
             main.start();
             try (ProducerTemplate pt = main.getCamelContext().createProducerTemplate()) {
                 Path pause = tracking.resolve("jobs/pause." + QA);

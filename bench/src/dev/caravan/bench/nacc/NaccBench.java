@@ -8,10 +8,10 @@ import dev.caravan.backend.flywheel.FlywheelEmulator;
 import dev.caravan.it.DaemonHarness;
 import dev.caravan.model.Job;
 import dev.caravan.model.State;
-import dev.caravan.sources.nacc.BatchRunConfig;
-import dev.caravan.sources.nacc.FlywheelView;
-import dev.caravan.sources.nacc.NaccPlanner;
-import dev.caravan.sources.nacc.NaccSettings;
+import dev.caravan.nacc.BatchRunConfig;
+import dev.caravan.camel.NaccFlywheel;
+import dev.caravan.nacc.NaccPlanner;
+import dev.caravan.nacc.NaccSettings;
 import org.apache.camel.ProducerTemplate;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -102,7 +102,7 @@ public final class NaccBench {
             for (int round = 1; round <= 3; round++) {
                 fw.resetCalls();
                 long t0 = System.nanoTime();
-                NaccPlanner.Plan plan = new NaccPlanner(FlywheelView.of(client), Clock.systemUTC())
+                NaccPlanner.Plan plan = new NaccPlanner(new NaccFlywheel(client), Clock.systemUTC())
                         .plan(ns, BatchRunConfig.read(configs));
                 System.out.printf("planner alone, round %d: %d ms, %d Flywheel calls, %d centers in %d batches%n", round,
                         (System.nanoTime() - t0) / 1_000_000, fw.totalCalls(), plan.plannedCenters(), plan.batches().size());

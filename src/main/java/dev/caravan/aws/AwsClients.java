@@ -1,5 +1,7 @@
 package dev.caravan.aws;
 
+import dev.caravan.settings.ConfigException;
+
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -39,21 +41,19 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    /** Parses an endpoint setting; the message names the key. */
+    /** Parses an endpoint setting; a {@link ConfigException} names the key. */
     public static URI endpoint(String key, String value) {
+        URI u;
         try {
-            URI u = URI.create(value.trim());
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-                    || u.getHost() == null) {
-                throw new IllegalArgumentException(key + ": '" + value + "' is not an http(s) URL");
-            }
-            return u;
+            u = URI.create(value.trim());
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(key)) {
-                throw e;
-            }
-            throw new IllegalArgumentException(key + ": '" + value + "' is not an http(s) URL");
+            u = null;
         }
+        if (u == null || u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                || u.getHost() == null) {
+            throw new ConfigException(key, "'" + value + "' is not an http(s) URL");
+        }
+        return u;
     }
 
     /** The region the clients will use, or a message saying how to set one. */
@@ -64,7 +64,7 @@ public final class AwsClients {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new IllegalArgumentException(settingHint + ": no AWS region (set it, or AWS_REGION, or a profile's region)");
+            throw new ConfigException(settingHint, "no AWS region (set it, or AWS_REGION, or a profile's region)");
         }
     }
 

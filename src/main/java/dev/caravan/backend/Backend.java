@@ -1,5 +1,6 @@
 package dev.caravan.backend;
 
+import dev.caravan.model.JobRef;
 import dev.caravan.model.RunStatus;
 
 import java.util.Collection;
@@ -25,6 +26,13 @@ public interface Backend extends AutoCloseable {
     Map<String, RunStatus> poll(Collection<RunHandle> runs) throws BackendException;
 
     void cancel(RunHandle run, String reason) throws BackendException;
+
+    /**
+     * The job was deleted from the tree (never while a run of it is in flight): drop whatever this backend keeps
+     * locally for it. Most backends keep nothing.
+     */
+    default void discard(JobRef job) throws BackendException {
+    }
 
     /**
      * Whether the backend orders runs itself ({@link SubmitRequest#dependsOn}, like AWS Batch). When not,

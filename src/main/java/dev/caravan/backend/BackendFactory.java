@@ -1,23 +1,14 @@
 package dev.caravan.backend;
 
 import dev.caravan.model.Environment;
-
-import java.util.Set;
+import dev.caravan.settings.EnvironmentKind;
 
 /**
  * Makes the backend of one kind ({@code local}, {@code wes}, ...). Found with {@link java.util.ServiceLoader},
- * so a new kind is a new package plus one line in {@code META-INF/services}.
+ * so a new kind is a new package plus one line in {@code META-INF/services}. As an {@link EnvironmentKind} it
+ * declares and checks its own keys under {@code caravan.env.<name>.}.
  */
-public interface BackendFactory {
-
-    /** The value of {@code caravan.env.<name>.backend} this factory answers to. */
-    String kind();
-
-    /** Keys this kind accepts under {@code caravan.env.<name>.}, beyond the common ones. */
-    Set<String> settingKeys();
-
-    /** Checks the environment's settings; the message names the full key. Called before anything starts. */
-    void validate(Environment env) throws IllegalArgumentException;
+public interface BackendFactory extends EnvironmentKind {
 
     Backend create(Environment env, BackendContext context);
 

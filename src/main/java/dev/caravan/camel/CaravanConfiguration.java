@@ -1,10 +1,11 @@
 package dev.caravan.camel;
 
 import dev.caravan.backend.BackendFactory;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.engine.Engine;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
+import dev.caravan.tracking.CycleLock;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -28,9 +29,6 @@ import java.util.concurrent.TimeUnit;
 @Configuration
 public class CaravanConfiguration implements CamelConfiguration {
 
-    /** The lock file's name inside {@code .git/caravan/}: daemons and {@code cycle --once} share it. */
-    public static final String LOCK_NAMESPACE = "cycle";
-
     static final int SUBMIT_THREADS = 32;
 
     @Override
@@ -43,6 +41,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("engine", engine);
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
+        context.getRegistry().bind("pushResults", new PushResults());
+        context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
         context.addRoutes(new SubmitRoutes(settings));
         // chains of submissions go side by side; AWS Batch's 50/s with ~40 ms per call needs more than Camel's 10
         context.getRegistry().bind("submitPool", context.getExecutorServiceManager()
@@ -56,19 +56,19 @@ public class CaravanConfiguration implements CamelConfiguration {
 
         FileLockClusterService cluster = new FileLockClusterService();
         cluster.setId("caravan-" + ProcessHandle.current().pid());
-        cluster.setRoot(engine.journal().lockDir().toString());
+        cluster.setRoot(CycleLock.folder(engine.trackingDir()).toString());
         cluster.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
         // the first lock attempt waits for the next multiple of this interval: keep start-up quick
         cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
         context.addService(cluster);
         if (settings.triggersEnabled()) {
-            context.addStartupListener(new FirstCycleOnLeadership(cluster, LOCK_NAMESPACE));
+            context.addStartupListener(new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE));
         }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new TrackingHealthCheck(engine));
-            for (String env : engine.environmentNames()) {
+            for (String env : engine.environmentNames(null)) {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
         }

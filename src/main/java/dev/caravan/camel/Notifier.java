@@ -1,9 +1,9 @@
 package dev.caravan.camel;
 
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Notification;
 import dev.caravan.report.MessageSplitter;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

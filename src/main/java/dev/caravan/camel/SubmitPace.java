@@ -1,21 +1,22 @@
 package dev.caravan.camel;
 
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
+import dev.caravan.settings.EnvironmentKeys;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** How fast an environment may take submissions: N requests per period, or unlimited. */
 record SubmitPace(long requests, long periodMillis) {
 
     static SubmitPace of(Environment env) {
-        Duration interval = CaravanSettings.submitInterval(env);
+        Duration interval = EnvironmentKeys.submitInterval(env);
         if (!interval.isZero()) {
             return new SubmitPace(1, interval.toMillis());
         }
-        int rate = env.setting("submit-rate").isPresent() ? CaravanSettings.submitRate(env)
-                : java.util.Optional.ofNullable(Backends.factories().get(env.backend()))
-                        .map(dev.caravan.backend.BackendFactory::defaultSubmitRate).orElse(0);
+        int rate = EnvironmentKeys.submitRate(env).orElseGet(() -> Optional.ofNullable(Backends.factories()
+                .get(env.backend())).map(BackendFactory::defaultSubmitRate).orElse(0));
         return rate > 0 ? new SubmitPace(rate, 1000) : new SubmitPace(0, 0);
     }
 

@@ -1,13 +1,13 @@
 package dev.caravan.camel;
 
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Environment;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * One {@code direct:submit-<env>} route per environment, taking one chain of jobs (most chains are one
- * job long; a workflow's steps for one sample make a longer one), generated from the settings because its
- * throttle is the environment's own: {@code submit-interval} (ICGC paused 5 s between WES submissions)
+ * One {@code direct:submit-<env>} route per environment, taking one chain of jobs (most chains are one job long; a
+ * workflow's steps for one sample make a longer one) and answering with its submissions' outcomes, generated from
+ * the settings because its throttle is the environment's own: {@code submit-interval} (ICGC paused 5 s between WES submissions)
  * or {@code submit-rate} per second (AWS Batch's account limit). Fixed plumbing, so Java, not YAML.
  */
 final class SubmitRoutes extends RouteBuilder {
@@ -22,12 +22,14 @@ final class SubmitRoutes extends RouteBuilder {
     public void configure() {
         for (Environment env : settings.environments().values()) {
             // a chain's steps one after the other, each through the throttle: the pace counts submissions
-            var steps = from("direct:submit-" + env.name()).routeId("submit-" + env.name()).split(body());
+            var steps = from("direct:submit-" + env.name()).routeId("submit-" + env.name())
+                    .split(body(), new SubmitOutcomes());
             SubmitPace pace = SubmitPace.of(env);
             if (pace.limited()) {
                 steps.throttle(pace.requests()).timePeriodMillis(pace.periodMillis());
             }
-            // a step whose predecessor was not submitted is refused by the engine, so a chain never runs ahead
+            // a step whose predecessor was not submitted is refused by the engine, so a chain never runs ahead;
+            // the outcomes, gathered, are the route's answer
             steps.bean("engine", "submit('" + env.name() + "', ${body})");
         }
     }

@@ -18,8 +18,8 @@ final class TrackingHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("tracking.dir", engine.tree().root().toString());
-        builder.detail("jobs", engine.tree().index().size());
+        builder.detail("tracking.dir", engine.trackingDir().toString());
+        builder.detail("jobs", engine.inspect(t -> t.index().size()));
         engine.lastCycleEnd().ifPresent(t -> builder.detail("last.cycle", t.toString()));
         engine.trackingProblem().ifPresentOrElse(p -> builder.message(p).down(), builder::up);
     }

@@ -1,7 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.model.BadInputException;
-import dev.caravan.sources.icgc.IcgcConfigConverter;
+import dev.caravan.icgc.IcgcConfigConverter;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

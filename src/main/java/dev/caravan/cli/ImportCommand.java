@@ -1,19 +1,17 @@
 package dev.caravan.cli;
 
+import dev.caravan.camel.OneShot;
+import dev.caravan.intake.ImportRequest;
+import dev.caravan.intake.ImportResult;
+import dev.caravan.intake.Importer;
 import dev.caravan.model.BadInputException;
-import dev.caravan.sources.ImportRequest;
-import dev.caravan.sources.ImportResult;
-import dev.caravan.sources.Importer;
-import dev.caravan.tracking.GitRepo;
-import dev.caravan.tracking.TrackingTree;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
-/** {@code import}: rows of a file become backlog jobs, committed on the clone's current branch. */
+/** {@code import}: rows of a file become backlog jobs, in the configured clone or an operator's folder. */
 final class ImportCommand {
 
     static final String HELP = """
@@ -23,44 +21,43 @@ final class ImportCommand {
             objects): jobs/G/B/backlog/job.0001/params.json ..., plus batch-summary.tsv. 'auto' names
             the batch after today's date (UTC), then 2021-07-09a ... z. --unique-key refuses rows whose
             FIELD value is already in any job of the group, or twice in FILE. Any bad row: an error
-            naming the line, and nothing is written. DIR defaults to caravan.tracking.dir; when it is a
-            Git clone the new files are committed on its current branch (import into a clone of the
-            admin branch and push; the daemon merges it). Refused while a daemon holds DIR's lock.
+            naming the line, and nothing is written. Without DIR the jobs go to caravan.tracking.dir,
+            cloned first as the daemon clones it, and are committed there. With DIR (an operator's clone
+            of the admin branch, or a plain folder) they are committed on the clone's current branch:
+            push it, the daemon merges it. Refused while a daemon holds the clone's lock.
             """;
 
     private ImportCommand() {
     }
 
     static int run(Options o, PrintStream out, PrintStream err) {
-        Path dir = ConfigFile.trackingDir(o);
         ImportRequest req = new ImportRequest(o.required("group"), o.required("batch"), Path.of(o.required("from")),
                 o.value("unique-key"));
-        boolean isGit = Files.isDirectory(dir.resolve(".git"));
-        Path lockFile = dir.resolve(".git").resolve("caravan").resolve("cycle");
-        try (CycleLock lock = isGit ? CycleLock.tryAcquire(lockFile) : null) {
-            if (isGit && lock == null) {
-                err.println("caravan: a Caravan daemon holds " + dir + "; import into a clone of the admin branch"
-                        + " and push it, the daemon merges it");
-                return 3;
-            }
-            TrackingTree tree = new TrackingTree(dir, Optional.empty());
-            tree.load();
-            ImportResult r = new Importer(Clock.systemUTC()).importJobs(req, tree);
-            if (isGit) {
-                try (GitRepo git = GitRepo.openAsIs(dir)) {
-                    git.stage(r.touchedPaths());
-                    git.commit("[import] " + r.group() + "/" + r.batch() + ": " + r.jobs().size() + " jobs from "
-                            + req.from().getFileName());
+        Importer importer = new Importer(Clock.systemUTC());
+        Optional<ImportResult> r;
+        try {
+            if (o.value("tracking").isPresent()) {
+                r = importer.intoFolder(req, Path.of(o.value("tracking").get()));
+            } else {
+                try (OneShot s = OneShot.start(Cli.config(o), true)) {
+                    r = Optional.of(importer.intoClone(req, s.engine().intake(), s));
+                } catch (OneShot.Locked e) {
+                    r = Optional.empty();
                 }
             }
-            out.println("imported " + r.jobs().size() + " jobs into " + r.group() + "/" + r.batch() + " (backlog)");
-            return 0;
         } catch (BadInputException e) {
             err.println("caravan: " + e.getMessage());
             return 1;
-        } catch (java.io.IOException e) {
-            err.println("caravan: " + e.getMessage());
-            return 1;
+        } catch (OneShot.StartFailed e) {
+            return Cli.failed(e, err);
         }
+        if (r.isEmpty()) {
+            err.println("caravan: a Caravan daemon holds " + Cli.trackingDir(o) + "; import into a clone of the admin"
+                    + " branch and push it, the daemon merges it");
+            return 3;
+        }
+        out.println("imported " + r.get().jobs().size() + " jobs into " + r.get().group() + "/" + r.get().batch()
+                + " (backlog)");
+        return 0;
     }
 }

@@ -1,11 +1,8 @@
 package dev.caravan.cli;
 
-import dev.caravan.report.StateReport;
-import dev.caravan.tracking.ScanResult;
-import dev.caravan.tracking.TrackingTree;
+import dev.caravan.report.FolderReport;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -24,14 +21,14 @@ final class ReportCommand {
     }
 
     static int run(Options o, PrintStream out, PrintStream err) {
-        Path dir = ConfigFile.trackingDir(o);
-        if (!Files.isDirectory(dir.resolve(TrackingTree.JOBS))) {
+        Path dir = Cli.trackingDir(o);
+        Optional<FolderReport> r = FolderReport.read(dir);
+        if (r.isEmpty()) {
             err.println("caravan: " + dir + " has no jobs/ folder (give the tracking tree with --tracking DIR)");
             return 1;
         }
-        ScanResult r = new TrackingTree(dir, Optional.empty()).load();
-        r.warnings().forEach(w -> err.println("warning: " + w));
-        out.print(StateReport.render(r.index().counts()));
+        r.get().warnings().forEach(w -> err.println("warning: " + w));
+        out.print(r.get().text());
         out.flush();
         return 0;
     }

@@ -2,7 +2,7 @@ package dev.caravan.engine;
 
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendException;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Notification;
 import dev.caravan.model.Transition;
 import dev.caravan.tracking.GitRepo;
@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +33,7 @@ final class CycleContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final int MAX_LISTED = 30;
+    static final String CYCLE_COMMIT = "[scheduler] update job status";
 
     final CaravanSettings settings;
     final GitRepo git;
@@ -43,7 +46,8 @@ final class CycleContext {
     final Set<String> blocked = ConcurrentHashMap.newKeySet();
     final Map<String, String> envProblems = new ConcurrentHashMap<>();
     ObjectId indexedHead;
-    boolean pendingCommit;
+    /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
+    final Set<String> pendingMessages = new LinkedHashSet<>();
     boolean pushNow;
     long cycleStart;
     int cycleMoves;
@@ -89,13 +93,17 @@ final class CycleContext {
     }
 
     /**
-     * Stages what was touched since the last time; the next commit takes it. The dirty marker stays until
-     * that commit, so a crash in between is noticed on the next start.
+     * Stages what was touched since the last time; the next commit takes it, with {@code message} when it is the
+     * only thing staged (else the cycle's). The dirty marker stays until that commit, so a crash in between is
+     * noticed on the next start.
      */
-    void stageTouched() {
+    Set<String> stageTouched(Optional<String> message) {
         Set<String> touched = tree.takeTouched();
         git.stage(touched);
-        pendingCommit |= !touched.isEmpty();
+        if (!touched.isEmpty()) {
+            pendingMessages.add(message.orElse(CYCLE_COMMIT));
+        }
+        return touched;
     }
 
     void clearDirty() {

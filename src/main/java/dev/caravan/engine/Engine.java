@@ -3,8 +3,7 @@ package dev.caravan.engine;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.model.JobRef;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Notification;
 import dev.caravan.report.StateReport;
 import dev.caravan.scheduling.GateDecision;
@@ -12,14 +11,15 @@ import dev.caravan.tracking.DemoSeeder;
 import dev.caravan.tracking.GitRepo;
 import dev.caravan.tracking.Journal;
 import dev.caravan.tracking.TrackingTree;
-import org.eclipse.jgit.transport.PushResult;
+import dev.caravan.tracking.TreeView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +27,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What the routes call: each public method is one step of a cycle, returning the notifications it
- * produced for the route to send on. The steps themselves live beside it: {@link RepoSteps} (merge,
- * stage, push), {@link RunFollowing} (poll), {@link Releases} (gates, intents, submissions). This class
- * holds the lock they share and the cycle's outcome for health checks.
+ * What the routes call: each public method is one step of a cycle, returning values (the notifications it
+ * produced, a release plan, a submission's outcome) for the route to send on or hand to the next step, so no step
+ * depends on another having filled something in. The steps themselves live beside it: {@link RepoSteps} (merge,
+ * stage, push), {@link RunFollowing} (poll), {@link Releases} (gates, intents, submissions), and {@link Intake}, the
+ * one way capabilities change the tree. This class holds the lock they share and the cycle's outcome for health
+ * checks. It exposes no JGit or Camel type.
  */
 public final class Engine implements AutoCloseable {
 
@@ -40,6 +42,7 @@ public final class Engine implements AutoCloseable {
     private final RunFollowing runs;
     private final Releases releases;
     private final RepoSteps repo;
+    private final Intake intake;
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
 
@@ -48,6 +51,7 @@ public final class Engine implements AutoCloseable {
         this.runs = new RunFollowing(ctx);
         this.releases = new Releases(ctx);
         this.repo = new RepoSteps(ctx, runs);
+        this.intake = new Intake(ctx);
     }
 
     /** Opens (or clones, or seeds) the tracking repo and reads the tree; touches nothing in it. */
@@ -68,20 +72,31 @@ public final class Engine implements AutoCloseable {
         return new Engine(ctx);
     }
 
-    public TrackingTree tree() {
-        return ctx.tree;
+    /** The one way jobs are added, sent back to the backlog, aborted or deleted. */
+    public Intake intake() {
+        return intake;
     }
 
-    public GitRepo git() {
-        return ctx.git;
+    /** The tracking clone. */
+    public Path trackingDir() {
+        return ctx.tree.root();
     }
 
-    public Journal journal() {
-        return ctx.journal;
+    /**
+     * Where capabilities keep what they remember beside the tree and never commit ({@code .git/caravan}, beside the
+     * submit intents): a clone is the whole state, and what is here survives a restart.
+     */
+    public Path stateDir() {
+        return ctx.journal.dir();
     }
 
-    public List<String> environmentNames() {
-        return List.copyOf(ctx.settings.environments().keySet());
+    /** The environments a cycle goes through: all of them, or only {@code only} when it is given (one-shot commands). */
+    public List<String> environmentNames(String only) {
+        if (only == null || only.isBlank()) {
+            return List.copyOf(ctx.settings.environments().keySet());
+        }
+        ctx.backend(only);
+        return List.of(only);
     }
 
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
@@ -114,15 +129,27 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The jobs for the free slots, as chains; the route hands each to {@link #submit} through the throttle. */
-    public List<List<Release>> planRelease(String env) {
+    public ReleasePlan planRelease(String env) {
         synchronized (ctx) {
             return releases.plan(env);
         }
     }
 
     /** Takes the lock itself, and not around the backend call, so submissions overlap. */
-    public boolean submit(String env, Release r) {
+    public SubmitOutcome submit(String env, Release r) {
         return releases.submit(env, r);
+    }
+
+    /**
+     * After the plan's submissions: the log line and the notifications of what they came to. The route hands over
+     * every outcome its split collected; anything else in the list is ignored.
+     */
+    public List<Notification> releaseDone(ReleasePlan plan, List<?> outcomes) {
+        List<SubmitOutcome> all = outcomes.stream().filter(SubmitOutcome.class::isInstance)
+                .map(SubmitOutcome.class::cast).toList();
+        synchronized (ctx) {
+            return releases.done(plan, all);
+        }
     }
 
     /**
@@ -130,23 +157,27 @@ public final class Engine implements AutoCloseable {
      * throttle: for tools and benchmarks that drive the steps by hand.
      */
     public List<Notification> release(String env) {
-        for (List<Release> chain : planRelease(env)) {
+        ReleasePlan plan = planRelease(env);
+        List<SubmitOutcome> outcomes = new ArrayList<>();
+        for (List<Release> chain : plan.chains()) {
             for (Release r : chain) {
-                submit(env, r);
+                outcomes.add(submit(env, r));
             }
         }
-        return releaseDone(env);
+        return releaseDone(plan, outcomes);
     }
 
-    public List<Notification> releaseDone(String env) {
-        synchronized (ctx) {
-            return releases.done(env);
-        }
-    }
-
+    /** Stages what the cycle touched; true when anything (the cycle's or an intake's) waits for a commit. */
     public boolean stageForCommit() {
         synchronized (ctx) {
             return repo.stageForCommit();
+        }
+    }
+
+    /** The message of the commit of what is staged: an intake's own when only it staged, else the cycle's. */
+    public String commitMessage() {
+        synchronized (ctx) {
+            return repo.commitMessage();
         }
     }
 
@@ -162,17 +193,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    public boolean hasRemote() {
-        return ctx.git.hasRemote();
-    }
-
     /** False on a local-only tree: there is nowhere to push, but the push interval still brings a summary. */
     public boolean hasUnpushedCommits() {
         return ctx.git.hasRemote() && ctx.git.hasUnpushedCommits();
-    }
-
-    public void checkPush(Iterable<PushResult> results) {
-        GitRepo.checkPushResults(results);
     }
 
     public List<Notification> catchUpRemote() {
@@ -218,27 +241,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    // --- planned work: jobs a planner adds while the daemon runs (NACC center batches) ----------
-
-    /** See {@link RepoSteps#addPlannedJobs}. */
-    public void addPlannedJobs(Map<JobRef, byte[]> jobs, Map<String, String> batchFiles) {
-        synchronized (ctx) {
-            repo.addPlannedJobs(jobs, batchFiles);
-        }
-    }
-
-    /** See {@link RepoSteps#retryFailed}. */
-    public List<JobRef> retryFailed(Collection<JobRef> jobs, String reason) {
-        synchronized (ctx) {
-            return repo.retryFailed(jobs, reason);
-        }
-    }
-
     /** Reads the tree under the engine's lock: cycles change the index as they go. */
-    public <T> T inspect(Function<TrackingTree, T> reader) {
-        synchronized (ctx) {
-            return reader.apply(ctx.tree);
-        }
+    public <T> T inspect(Function<TreeView, T> reader) {
+        return intake.read(reader);
     }
 
     // --- health ----------------------------------------------------------------------------------

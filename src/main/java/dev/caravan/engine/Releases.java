@@ -3,7 +3,7 @@ package dev.caravan.engine;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendException;
 import dev.caravan.backend.SubmitRequest;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.EnvironmentKeys;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.Environment;
 import dev.caravan.model.Job;
@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +45,6 @@ final class Releases {
     private final CycleContext ctx;
     private final ReleasePlanner planner;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, List<String>> refusals = new LinkedHashMap<>();
-    private final Map<String, List<String>> criticals = new LinkedHashMap<>();
-    private final Map<String, Integer> released = new LinkedHashMap<>();
 
     Releases(CycleContext ctx) {
         this.ctx = ctx;
@@ -119,14 +115,14 @@ final class Releases {
     }
 
     /** Picks the backlog jobs for the free slots of {@code env}, grouped into chains in dependency order. */
-    List<List<Release>> plan(String env) {
+    ReleasePlan plan(String env) {
         Environment e = ctx.settings.environments().get(env);
         List<Job> inFlight = ctx.tree.index().inFlight(env);
         int slots = e.maxParallelRuns() - inFlight.size();
         Set<JobRef> pending = ctx.journal.intents().stream().map(Intent::job).collect(Collectors.toSet());
         Set<JobRef> watching = ctx.journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
         List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
-        Optional<String> barrier = CaravanSettings.batchBarrier(e)
+        Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
                 ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
         boolean chaining = ctx.backend(env).chainsRuns();
         List<Job> picks = planner.pick(backlog, env, slots,
@@ -135,13 +131,14 @@ final class Releases {
                         && (j.after().isEmpty() || Chains.releasable(j, env, chaining, ctx.tree.index()::get)));
         Set<JobRef> waiting = backlog.stream().map(Job::ref).collect(Collectors.toSet());
         List<List<Release>> out = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (List<Job> chain : Chains.group(picks, waiting)) {
             List<Release> rs = new ArrayList<>(chain.size());
             for (Job job : chain) {
                 try {
                     rs.add(new Release(job.ref(), ctx.tree.readParams(job)));
                 } catch (BadInputException ex) {
-                    refuse(env, ex.getMessage());
+                    refused.add(ex.getMessage());
                     break; // the rest of the chain runs after this one
                 }
             }
@@ -149,17 +146,17 @@ final class Releases {
                 out.add(rs);
             }
         }
-        return out;
+        return new ReleasePlan(env, out, refused);
     }
 
     /**
      * Submits one job. The backend call runs outside the lock so that submissions can overlap; a job
      * whose predecessor was not submitted is refused, so a chain never runs ahead.
      */
-    boolean submit(String env, Release r) {
+    SubmitOutcome submit(String env, Release r) {
         Backend backend = ctx.backend(env);
         if (ctx.blocked.contains(env)) {
-            return false;
+            return SubmitOutcome.skipped(r.job());
         }
         Job job;
         String token;
@@ -168,7 +165,7 @@ final class Releases {
         synchronized (ctx) {
             Optional<Job> j = ctx.tree.index().get(r.job());
             if (j.isEmpty() || !j.get().state().equals(State.BACKLOG)) {
-                return false; // moved by a merge since it was planned
+                return SubmitOutcome.skipped(r.job()); // moved by a merge since it was planned
             }
             job = j.get();
             for (JobRef p : job.afterRefs()) {
@@ -176,8 +173,7 @@ final class Releases {
                 if (pred.isPresent() && pred.get().inFlightOn(env)) {
                     dependsOn.add(pred.get().newestRun().orElseThrow().runId());
                 } else if (pred.isEmpty() || !pred.get().state().equals(State.COMPLETED)) {
-                    refuse(env, job.ref() + ": runs after " + p + ", which was not submitted");
-                    return false;
+                    return SubmitOutcome.refused(job.ref(), job.ref() + ": runs after " + p + ", which was not submitted");
                 }
             }
             token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
@@ -191,50 +187,44 @@ final class Releases {
             runId = backend.submit(new SubmitRequest(job.ref(), r.params(), token, attempt, job.newestRun(), dependsOn));
         } catch (BackendException | RuntimeException ex) {
             // The intent stays: next cycle asks the backend whether the run exists before anything else.
-            synchronized (ctx) {
-                if (ex instanceof BackendException be && be.isCritical()) {
-                    if (ctx.blocked.add(env)) {
-                        criticals.computeIfAbsent(env, k -> new ArrayList<>()).add(be.getMessage());
-                    }
-                } else {
-                    refuse(env, job.ref() + ": " + ex.getMessage());
-                }
+            if (ex instanceof BackendException be && be.isCritical()) {
+                // only the first critical answer is reported: the others are the same trouble
+                return ctx.blocked.add(env) ? SubmitOutcome.critical(job.ref(), be.getMessage()) : SubmitOutcome.skipped(job.ref());
             }
-            return false;
+            return SubmitOutcome.refused(job.ref(), job.ref() + ": " + ex.getMessage());
         }
         FaultPoints.afterSubmit(job.ref().path());
         synchronized (ctx) {
             ctx.tree.addMarker(job.ref(), new RunMarker(epoch, env, runId));
             ctx.recordMoves(List.of(ctx.tree.move(job.ref(), State.QUEUED, "submitted as " + runId)));
             ctx.journal.clearIntent(job.ref());
-            released.merge(env, 1, Integer::sum);
         }
-        return true;
+        return SubmitOutcome.submitted(job.ref(), runId);
     }
 
     /** After the last submission of a release: one line of log, one WARNING listing what was refused. */
-    List<Notification> done(String env) {
-        int n = released.getOrDefault(env, 0);
-        released.remove(env);
+    List<Notification> done(ReleasePlan plan, List<SubmitOutcome> outcomes) {
+        long n = outcomes.stream().filter(o -> o.kind() == SubmitOutcome.Kind.SUBMITTED).count();
         if (n > 0) {
-            LOG.info("Released {} jobs on {}", n, env);
+            LOG.info("Released {} jobs on {}", n, plan.env());
         }
         List<Notification> out = new ArrayList<>();
-        List<String> critical = criticals.remove(env);
-        if (critical != null) {
-            out.add(Notification.critical("environment " + env + " stopped releasing in this cycle: "
+        List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
+        if (!critical.isEmpty()) {
+            out.add(Notification.critical("environment " + plan.env() + " stopped releasing in this cycle: "
                     + String.join("; ", critical)));
         }
-        List<String> refused = refusals.remove(env);
-        if (refused != null && !refused.isEmpty()) {
-            out.add(Notification.warning(listing(refused.size() + " jobs not submitted to " + env
+        List<String> refused = new ArrayList<>(plan.refused());
+        refused.addAll(details(outcomes, SubmitOutcome.Kind.REFUSED));
+        if (!refused.isEmpty()) {
+            out.add(Notification.warning(listing(refused.size() + " jobs not submitted to " + plan.env()
                     + " (left in backlog)", refused)));
         }
         return out;
     }
 
-    private void refuse(String env, String why) {
-        refusals.computeIfAbsent(env, k -> new ArrayList<>()).add(why);
+    private static List<String> details(List<SubmitOutcome> outcomes, SubmitOutcome.Kind kind) {
+        return outcomes.stream().filter(o -> o.kind() == kind).map(SubmitOutcome::detail).toList();
     }
 
     private String nonce() {

@@ -1,11 +1,7 @@
 package dev.caravan.engine;
 
-import dev.caravan.model.BadInputException;
-import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.Notification;
-import dev.caravan.model.State;
-import dev.caravan.model.Transition;
 import dev.caravan.report.PushSummary;
 import dev.caravan.scheduling.PushPolicy;
 import dev.caravan.tracking.Journal;
@@ -17,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +21,7 @@ import java.util.Set;
 
 /**
  * The tracking repo's side of a cycle: recovery and the admin-branch merge before it, staging and the
- * push decision after it, and the jobs planners add between cycles. Called under the context's lock.
+ * push decision after it. Called under the context's lock.
  */
 final class RepoSteps {
 
@@ -55,7 +50,9 @@ final class RepoSteps {
             // (a scan of jobs/, only after such a crash) and commit whatever the index holds
             Set<String> staged = ctx.git.stageUncommitted(TrackingTree.JOBS);
             LOG.warn("Recovered {} unstaged paths left by an interrupted cycle", staged.size());
-            ctx.pendingCommit |= !staged.isEmpty() || ctx.git.indexDiffersFromHead();
+            if (!staged.isEmpty() || ctx.git.indexDiffersFromHead()) {
+                ctx.pendingMessages.add(CycleContext.CYCLE_COMMIT);
+            }
             reread = true;
         }
         firstCycle = false;
@@ -75,12 +72,17 @@ final class RepoSteps {
 
     /** Stages exactly what this cycle touched; true when there is something to commit. */
     boolean stageForCommit() {
-        ctx.stageTouched();
-        return ctx.pendingCommit;
+        ctx.stageTouched(Optional.empty());
+        return !ctx.pendingMessages.isEmpty();
+    }
+
+    /** An intake's own message when only it staged something; the cycle's otherwise. */
+    String commitMessage() {
+        return ctx.pendingMessages.size() == 1 ? ctx.pendingMessages.iterator().next() : CycleContext.CYCLE_COMMIT;
     }
 
     void committed() {
-        ctx.pendingCommit = false;
+        ctx.pendingMessages.clear();
         ctx.indexedHead = ctx.git.head().orElse(null);
         ctx.clearDirty();
     }
@@ -102,45 +104,5 @@ final class RepoSteps {
         ctx.journal.pushed(ctx.now().toEpochMilli());
         ctx.pushNow = false;
         return List.of(Notification.info(text));
-    }
-
-    /**
-     * Adds planned backlog jobs ({@code params.json} bytes per job) and their batch files
-     * ({@code "group/batch/name"} → content) to the tree and stages them at once; the next cycle commits
-     * them and releases them through the environment's gates. All or nothing: when any of the jobs is in
-     * the tree already (in any state), nothing is written.
-     */
-    void addPlannedJobs(Map<JobRef, byte[]> jobs, Map<String, String> batchFiles) {
-        for (JobRef ref : jobs.keySet()) {
-            boolean onDisk = State.KNOWN.stream().anyMatch(st -> Files.exists(ctx.tree.jobsDir().resolve(ref.group())
-                    .resolve(ref.batch()).resolve(st.name()).resolve(ref.jobId())));
-            if (onDisk || ctx.tree.index().get(ref).isPresent()) {
-                throw new BadInputException("job " + ref + " is in the tracking tree already; no planned job was added");
-            }
-        }
-        jobs.forEach((ref, params) -> ctx.tree.addJob(ref, State.BACKLOG, params));
-        batchFiles.forEach((path, content) -> {
-            String[] p = path.split("/", 3);
-            ctx.tree.writeBatchFile(p[0], p[1], p[2], content);
-        });
-        ctx.stageTouched();
-        LOG.info("Added {} planned backlog jobs", jobs.size());
-    }
-
-    /**
-     * Moves failed jobs back to backlog for one more try and stages the moves at once; the next cycle
-     * releases them to the environment of their newest run. Jobs no longer in {@code failed} are left alone.
-     */
-    List<JobRef> retryFailed(Collection<JobRef> jobs, String reason) {
-        List<Transition> moved = new ArrayList<>();
-        for (JobRef ref : jobs) {
-            Optional<Job> j = ctx.tree.index().get(ref);
-            if (j.isPresent() && j.get().state().equals(State.FAILED) && !ctx.tree.index().isHeld(ref)) {
-                moved.add(ctx.tree.move(ref, State.BACKLOG, reason));
-            }
-        }
-        ctx.recordMoves(moved);
-        ctx.stageTouched();
-        return moved.stream().map(Transition::ref).toList();
     }
 }

@@ -13,6 +13,11 @@ public record State(String name) implements Comparable<State> {
     public static final State QUEUED = new State("queued");
     public static final State FAILED = new State("failed");
     public static final State COMPLETED = new State("completed");
+    /**
+     * Where an operator's abort puts a job (engine intake): never scheduled, never counted as a failure, reported
+     * after the four above like any other folder, and only while it holds jobs.
+     */
+    public static final State ABORTED = new State("aborted");
 
     /** The order of the ICGC report: backlog, queued, failed, completed, then any other state by name. */
     public static final List<State> KNOWN = List.of(BACKLOG, QUEUED, FAILED, COMPLETED);
@@ -29,7 +34,7 @@ public record State(String name) implements Comparable<State> {
                 return s;
             }
         }
-        return new State(name);
+        return ABORTED.name.equals(name) ? ABORTED : new State(name);
     }
 
     public boolean isKnown() {

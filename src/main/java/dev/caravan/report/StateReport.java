@@ -7,7 +7,7 @@ import java.util.SortedMap;
 
 /**
  * {@code GROUP state N} lines: groups sorted, then backlog, queued, failed, completed (always, as ICGC's
- * shell loop prints them), then any other state folder the group has.
+ * shell loop prints them), then any other state folder the group has ({@code aborted} only while it holds jobs).
  */
 public final class StateReport {
 
@@ -25,7 +25,8 @@ public final class StateReport {
                 line(sb, g.getKey(), s, g.getValue().getOrDefault(s, 0));
             }
             g.getValue().forEach((s, n) -> {
-                if (!s.isKnown()) {
+                // operators' folders are listed as the shell loop lists them; Caravan's own aborted only with jobs
+                if (!s.isKnown() && (n > 0 || !s.equals(State.ABORTED))) {
                     line(sb, g.getKey(), s, n);
                 }
             });

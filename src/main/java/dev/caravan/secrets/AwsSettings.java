@@ -1,6 +1,6 @@
 package dev.caravan.secrets;
 
-import dev.caravan.config.SettingsSection;
+import dev.caravan.settings.SettingsSection;
 
 import java.util.Set;
 

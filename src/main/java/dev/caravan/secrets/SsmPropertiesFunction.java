@@ -2,9 +2,8 @@ package dev.caravan.secrets;
 
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.AwsErrors;
-import dev.caravan.config.ConfigException;
-import dev.caravan.config.Durations;
-import dev.caravan.report.Redactor;
+import dev.caravan.settings.ConfigException;
+import dev.caravan.settings.SettingsReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesComponent;
@@ -190,31 +189,27 @@ public final class SsmPropertiesFunction implements PropertiesFunction, CamelCon
     }
 
     private Duration ttl() {
-        return Durations.parse(AwsSettings.SSM_CACHE_TTL, setting(AwsSettings.SSM_CACHE_TTL).orElse("5m"));
+        return reader().duration(AwsSettings.SSM_CACHE_TTL, "5m", SettingsReader.Bound.NOT_NEGATIVE);
     }
 
     private Optional<String> setting(String key) {
-        if (camelContext == null) {
-            return Optional.ofNullable(System.getProperty(key)).filter(s -> !s.isBlank());
-        }
-        return camelContext.getPropertiesComponent().resolveProperty(key).map(String::trim).filter(s -> !s.isBlank());
+        return reader().optional(key);
+    }
+
+    private SettingsReader reader() {
+        return new SettingsReader("", camelContext == null ? k -> Optional.ofNullable(System.getProperty(k))
+                : camelContext.getPropertiesComponent()::resolveProperty);
     }
 
     private Fetcher fetcher() {
         Fetcher f = fetcher;
         if (f == null) {
-            Optional<URI> endpoint = setting(AwsSettings.ENDPOINT).map(e -> {
-                try {
-                    return AwsClients.endpoint(AwsSettings.ENDPOINT, e);
-                } catch (IllegalArgumentException ex) {
-                    throw new ConfigException(AwsSettings.ENDPOINT, "'" + e + "' is not an http(s) URL");
-                }
-            });
+            Optional<URI> endpoint = setting(AwsSettings.ENDPOINT).map(e -> AwsClients.endpoint(AwsSettings.ENDPOINT, e));
             AwsClients.Where where = new AwsClients.Where(setting(AwsSettings.REGION), endpoint);
             SsmClient ssm;
             try {
                 ssm = AwsClients.ssm(where, AwsSettings.REGION);
-            } catch (IllegalArgumentException e) {
+            } catch (ConfigException e) {
                 throw new ConfigException(AwsSettings.REGION, "{{ssm:...}} needs an AWS region: set " + AwsSettings.REGION
                         + " or AWS_REGION");
             }

@@ -158,7 +158,7 @@ public final class GitRepo implements AutoCloseable {
     }
 
     public Path caravanDir() {
-        return git.getRepository().getDirectory().toPath().resolve("caravan");
+        return git.getRepository().getDirectory().toPath().resolve(Journal.DIR);
     }
 
     public boolean hasRemote() {

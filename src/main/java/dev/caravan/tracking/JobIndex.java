@@ -49,6 +49,14 @@ public final class JobIndex {
         duplicateCopies.computeIfAbsent(ref.group(), g -> new TreeMap<>()).merge(state, 1, Integer::sum);
     }
 
+    void remove(JobRef ref) {
+        Job old = jobs.remove(ref);
+        if (old != null) {
+            byState.get(old.state()).remove(ref);
+        }
+        held.remove(ref);
+    }
+
     void hold(JobRef ref, String reason) {
         held.merge(ref, reason, (a, b) -> a + "; " + b);
     }

@@ -28,6 +28,9 @@ import java.util.Optional;
  */
 public final class Journal {
 
+    /** The journal's folder inside {@code .git/}. */
+    public static final String DIR = "caravan";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -47,10 +50,6 @@ public final class Journal {
 
     public Path dirtyMarker() {
         return dir.resolve("dirty");
-    }
-
-    public Path lockDir() {
-        return dir;
     }
 
     // --- intents -------------------------------------------------------------------------------

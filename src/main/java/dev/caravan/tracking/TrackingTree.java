@@ -6,6 +6,7 @@ import dev.caravan.model.JobRef;
 import dev.caravan.model.RunMarker;
 import dev.caravan.model.State;
 import dev.caravan.model.Transition;
+import dev.caravan.model.TreeFile;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,17 +15,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * The only code that touches {@code jobs/}: reads it into the index, moves job folders, writes run
  * markers and flag files, and remembers every path it changed so that Git stages exactly those.
  */
-public final class TrackingTree {
+public final class TrackingTree implements TreeView {
 
     public static final String JOBS = "jobs";
 
@@ -53,6 +56,20 @@ public final class TrackingTree {
         return jobs;
     }
 
+    /** Any tree folder read without Git (a report, a dashboard): empty when it has no {@code jobs/}. */
+    public static Optional<Folder> readFolder(Path dir) {
+        if (!Files.isDirectory(dir.resolve(JOBS))) {
+            return Optional.empty();
+        }
+        TrackingTree tree = new TrackingTree(dir, Optional.empty());
+        ScanResult r = tree.load();
+        return Optional.of(new Folder(tree, r.warnings()));
+    }
+
+    /** A tree folder as read, and what was wrong in it (jobs left where they are). */
+    public record Folder(TreeView tree, List<String> warnings) {
+    }
+
     /** Reads the whole tree; done at start and after a merge brought other people's changes. */
     public ScanResult load() {
         ScanResult r = new TreeScanner().scan(jobs.toFile());
@@ -60,6 +77,7 @@ public final class TrackingTree {
         return r;
     }
 
+    @Override
     public JobIndex index() {
         return index;
     }
@@ -72,6 +90,7 @@ public final class TrackingTree {
         return jobs.resolve(ref.group()).resolve(ref.batch()).resolve(state.name()).resolve(ref.jobId());
     }
 
+    @Override
     public Map<String, Object> readParams(Job job) {
         Path p = jobDir(job).resolve(TreeScanner.PARAMS);
         if (!Files.isRegularFile(p)) {
@@ -147,12 +166,125 @@ public final class TrackingTree {
         index.put(new Job(ref, state, List.of(), after));
     }
 
-    /** Writes a file of a batch ({@code batch-summary.tsv}) and stages it. */
-    public void writeBatchFile(String group, String batch, String name, String content) {
-        Path p = jobs.resolve(group).resolve(batch).resolve(name);
+    /** The state folders on disk that hold a folder of this job, whatever the index says (it may hold some back). */
+    public List<State> foldersOf(JobRef ref) {
+        List<State> out = new ArrayList<>();
+        for (File st : TreeScanner.dirs(jobs.resolve(ref.group()).resolve(ref.batch()).toFile())) {
+            if (JobRef.isSafeName(st.getName()) && new File(st, ref.jobId()).isDirectory()) {
+                out.add(State.of(st.getName()));
+            }
+        }
+        return out;
+    }
+
+    /** Replaces a job's params.json (new resources for a resubmission). */
+    public void writeParams(JobRef ref, byte[] paramsJson) {
+        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Path p = jobDir(job).resolve(TreeScanner.PARAMS);
+        markDirty();
+        write(p, paramsJson, false);
+        touched.add(rel(p));
+    }
+
+    /** Removes a job's folder from the tree and the index. */
+    public void delete(JobRef ref) {
+        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Path dir = jobDir(job);
+        markDirty();
+        for (String f : listFiles(dir)) {
+            touched.add(rel(dir.resolve(f)));
+        }
+        DemoSeeder.deleteTree(dir);
+        index.remove(ref);
+    }
+
+    @Override
+    public Optional<String> read(TreeFile file) {
+        Path p = pathOf(file);
+        if (!Files.exists(p)) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new BadInputException(p + " exists and is not a file");
+        }
+        try {
+            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a file a capability keeps beside its jobs ({@code batch-summary.tsv}, {@code workflow.json}). */
+    public void write(TreeFile file, String content) {
+        Path p = pathOf(file);
         markDirty();
         write(p, content.getBytes(StandardCharsets.UTF_8), false);
         touched.add(rel(p));
+    }
+
+    @Override
+    public Path pathOf(TreeFile file) {
+        Path g = jobs.resolve(file.group());
+        return (file.batch().isPresent() ? g.resolve(file.batch().get()) : g).resolve(file.name());
+    }
+
+    @Override
+    public Path pathOf(JobRef ref, State state) {
+        return dir(ref, state);
+    }
+
+    @Override
+    public List<String> groups() {
+        return TreeScanner.dirs(jobs.toFile()).stream().map(File::getName).toList();
+    }
+
+    @Override
+    public List<String> batchesWithFile(String group, String name) {
+        return TreeScanner.dirs(jobs.resolve(group).toFile()).stream().filter(b -> new File(b, name).isFile())
+                .map(File::getName).toList();
+    }
+
+    @Override
+    public boolean hasBatchFolder(String group, String batch) {
+        return Files.exists(jobs.resolve(group).resolve(batch));
+    }
+
+    @Override
+    public Set<String> jobFoldersOnDisk(String group, String batch) {
+        Set<String> out = new TreeSet<>();
+        for (File st : TreeScanner.dirs(jobs.resolve(group).resolve(batch).toFile())) {
+            String[] names = st.list();
+            if (names != null) {
+                out.addAll(List.of(names));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Path> notAFolder(String group, Optional<String> batch, Optional<State> state) {
+        List<Path> levels = new ArrayList<>();
+        levels.add(jobs.resolve(group));
+        batch.ifPresent(b -> {
+            levels.add(jobs.resolve(group).resolve(b));
+            state.ifPresent(st -> levels.add(jobs.resolve(group).resolve(b).resolve(st.name())));
+        });
+        return levels.stream().filter(p -> Files.exists(p) && !Files.isDirectory(p)).findFirst();
+    }
+
+    @Override
+    public void forEachParams(String group, BiConsumer<String, Map<String, Object>> each) {
+        for (File batch : TreeScanner.dirs(jobs.resolve(group).toFile())) {
+            for (File state : TreeScanner.dirs(batch)) {
+                for (File job : TreeScanner.dirs(state)) {
+                    File params = new File(job, TreeScanner.PARAMS);
+                    if (params.isFile()) {
+                        each.accept(batch.getName() + "/" + state.getName() + "/" + job.getName(),
+                                paramsReader.read(params.toPath()));
+                    }
+                }
+            }
+        }
     }
 
     public Path pauseFile(String env) {

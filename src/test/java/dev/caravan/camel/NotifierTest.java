@@ -2,8 +2,8 @@ package dev.caravan.camel;
 
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.backend.local.LocalBackendFactory;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

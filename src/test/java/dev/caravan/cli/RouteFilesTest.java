@@ -15,9 +15,9 @@ class RouteFilesTest {
     void everyShippedRouteFileIsListed() throws Exception {
         try (Stream<Path> s = Files.list(Path.of("routes"))) {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".camel.yaml")))
-                    .containsExactlyInAnyOrderElementsOf(Daemon.ROUTE_FILES);
+                    .containsExactlyInAnyOrderElementsOf(dev.caravan.camel.CaravanMain.ROUTE_FILES);
         }
-        for (String f : Daemon.ROUTE_FILES) {
+        for (String f : dev.caravan.camel.CaravanMain.ROUTE_FILES) {
             assertThat(getClass().getResource("/routes/" + f)).as("routes/" + f + " in the jar").isNotNull();
         }
     }

@@ -2,7 +2,7 @@ package dev.caravan.engine;
 
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.backend.local.LocalBackendFactory;
-import dev.caravan.config.CaravanSettings;
+import dev.caravan.settings.CaravanSettings;
 import dev.caravan.it.GitFixtures;
 import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
@@ -63,7 +63,7 @@ class ResubmitSameSecondTest {
             RunMarker newest = job.newestRun().orElseThrow();
             assertThat(newest.runId()).isNotEqualTo("zzz-earlier");
             assertThat(newest.epoch()).isEqualTo(NOW.getEpochSecond() + 1);
-            assertThat(engine.tree().root().resolve("jobs").resolve(JOB.group()).resolve(JOB.batch())
+            assertThat(engine.trackingDir().resolve("jobs").resolve(JOB.group()).resolve(JOB.batch())
                     .resolve("queued").resolve(JOB.jobId()).resolve(newest.fileName())).exists();
         }
     }

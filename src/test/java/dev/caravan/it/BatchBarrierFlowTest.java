@@ -34,16 +34,16 @@ class BatchBarrierFlowTest {
         s.put("caravan.env.fw.command", "echo {group}/{batch} >> " + dir.resolve("runs.log") + " && while [ ! -e " + gate + " ]; do sleep 0.05; done");
         try (DaemonHarness daemon = DaemonHarness.start(dir, s)) {
             daemon.cycle();
-            assertThat(daemon.engine().tree().index().inFlight("fw")).extracting(j -> j.ref().batch())
+            assertThat(daemon.engine().inspect(t -> t.index()).inFlight("fw")).extracting(j -> j.ref().batch())
                     .containsOnly("gear-2026-11-21.b01").hasSize(3);
             daemon.cycle();
-            assertThat(daemon.engine().tree().index().inState(State.BACKLOG)).hasSize(2); // b02 held back
+            assertThat(daemon.engine().inspect(t -> t.index()).inState(State.BACKLOG)).hasSize(2); // b02 held back
             Files.writeString(gate, "go");
             Poll.until("b02 released after b01 ended", Duration.ofSeconds(30), () -> {
                 daemon.cycle();
-                return daemon.engine().tree().index().inState(State.BACKLOG).isEmpty();
+                return daemon.engine().inspect(t -> t.index()).inState(State.BACKLOG).isEmpty();
             });
-            assertThat(daemon.engine().tree().index().inState(State.COMPLETED)).extracting(j -> j.ref().batch())
+            assertThat(daemon.engine().inspect(t -> t.index()).inState(State.COMPLETED)).extracting(j -> j.ref().batch())
                     .containsOnly("gear-2026-11-21.b01").hasSize(3);
         }
     }

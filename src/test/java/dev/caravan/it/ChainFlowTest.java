@@ -49,14 +49,14 @@ class ChainFlowTest {
         try (DaemonHarness daemon = DaemonHarness.start(dir, s)) {
             Poll.until("everything that can run has run", Duration.ofSeconds(40), () -> {
                 daemon.cycle();
-                var idx = daemon.engine().tree().index();
+                var idx = daemon.engine().inspect(t -> t.index());
                 return idx.inFlight("b").isEmpty() && idx.inState(State.COMPLETED).size() == 3
                         && idx.inState(State.FAILED).size() == 1;
             });
             List<String> runs = Files.readAllLines(log);
             assertThat(runs).containsSubsequence("s1.1-align", "s1.2-call", "s1.3-report");
             assertThat(runs).doesNotContain("s2.2-call");
-            assertThat(daemon.engine().tree().index().inState(State.BACKLOG)).extracting(j -> j.ref().jobId())
+            assertThat(daemon.engine().inspect(t -> t.index()).inState(State.BACKLOG)).extracting(j -> j.ref().jobId())
                     .containsExactly("s2.2-call");
         }
     }

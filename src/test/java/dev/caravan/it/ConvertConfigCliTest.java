@@ -39,7 +39,7 @@ class ConvertConfigCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out().lines().filter(l -> !l.startsWith("#")).toList())
-                .containsExactlyElementsOf(dev.caravan.sources.icgc.ConvertConfigConverterTest.EXPECTED);
+                .containsExactlyElementsOf(dev.caravan.icgc.ConvertConfigConverterTest.EXPECTED);
     }
 
     @Test

@@ -47,8 +47,8 @@ class CoreFlowTest {
         assertThat(fx.jobsIn("queued")).hasSize(3);
         assertThat(fx.jobsIn("backlog")).containsExactly("job.0004", "job.0005", "job.0006");
 
-        cycleUntil("every job finished", () -> daemon.engine().tree().index().inState(dev.caravan.model.State.BACKLOG).isEmpty()
-                && daemon.engine().tree().index().inFlight("local1").isEmpty());
+        cycleUntil("every job finished", () -> daemon.engine().inspect(t -> t.index()).inState(dev.caravan.model.State.BACKLOG).isEmpty()
+                && daemon.engine().inspect(t -> t.index()).inFlight("local1").isEmpty());
 
         assertThat(fx.jobsIn("completed")).containsExactly("job.0001", "job.0003", "job.0004", "job.0006");
         assertThat(fx.jobsIn("failed")).containsExactly("job.0002", "job.0005");
@@ -91,7 +91,7 @@ class CoreFlowTest {
     void operatorEditsOnTheAdminBranchAreMergedIn() throws Exception {
         fx = new FlowFixture(dir, 2);
         daemon = DaemonHarness.start(dir, fx.settings("local1", 1));
-        cycleUntil("both jobs done", () -> fx.runs().size() == 2 && daemon.engine().tree().index().inFlight("local1").isEmpty());
+        cycleUntil("both jobs done", () -> fx.runs().size() == 2 && daemon.engine().inspect(t -> t.index()).inFlight("local1").isEmpty());
 
         // the operator follows the ICGC procedure: merge scheduler into main, then edit main
         try (Git op = GitFixtures.operatorClone(fx.remote, dir.resolve("op"))) {
@@ -111,7 +111,7 @@ class CoreFlowTest {
             Files.delete(dir.resolve("op/jobs/pause.local1"));
             GitFixtures.commitAllAndPush(op, "operator: resume");
         }
-        cycleUntil("new batch done", () -> fx.runs().size() == 4 && daemon.engine().tree().index().inFlight("local1").isEmpty());
+        cycleUntil("new batch done", () -> fx.runs().size() == 4 && daemon.engine().inspect(t -> t.index()).inFlight("local1").isEmpty());
         assertThat(daemon.engine().report()).contains("BOCA-UK completed 2");
     }
 

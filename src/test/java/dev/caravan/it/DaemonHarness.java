@@ -1,6 +1,6 @@
 package dev.caravan.it;
 
-import dev.caravan.cli.Daemon;
+import dev.caravan.camel.CaravanMain;
 import dev.caravan.engine.Engine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -52,7 +52,7 @@ public final class DaemonHarness implements AutoCloseable {
 
     public static DaemonHarness start(Path dir, Map<String, String> props) throws Exception {
         Path config = writeConfig(dir.resolve("test-" + System.nanoTime() + ".properties"), props);
-        Main main = Daemon.newMain(java.util.Optional.of(config));
+        Main main = CaravanMain.newMain(java.util.Optional.of(config));
         main.start();
         return new DaemonHarness(main);
     }

@@ -67,11 +67,11 @@ class DemoConfigTest {
 
     @Test
     void theDemoRunsItsTwentyJobsAndReportsOverHttp() throws Exception {
-        assertThat(engine.tree().index().size()).isEqualTo(20);
+        assertThat(engine.inspect(t -> t.index()).size()).isEqualTo(20);
         try (ProducerTemplate pt = context.createProducerTemplate()) {
             Poll.until("all demo jobs ended", Duration.ofSeconds(60), () -> {
                 pt.requestBody("direct:cycle", (Object) null);
-                return engine.tree().index().inState(State.BACKLOG).isEmpty() && engine.tree().index().inFlight("demo").isEmpty();
+                return engine.inspect(t -> t.index()).inState(State.BACKLOG).isEmpty() && engine.inspect(t -> t.index()).inFlight("demo").isEmpty();
             });
         }
         assertThat(engine.report()).isEqualTo("""

@@ -3,7 +3,7 @@ package dev.caravan.it;
 import dev.caravan.backend.wes.emulator.WesEmulator;
 import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
 import dev.caravan.model.RunMarker;
-import dev.caravan.sources.icgc.IcgcConfigConverter;
+import dev.caravan.icgc.IcgcConfigConverter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -46,6 +46,28 @@ class ImportCliTest {
     }
 
     @Test
+    void withoutTrackingTheConfiguredRepoIsClonedFirstAndTheImportCommittedThere() throws Exception {
+        FlowFixture fx = new FlowFixture(dir, 1);
+        fx.slack.close();
+        Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), fx.settings("local1", 1));
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "sample\nS1\nS2\n");
+        assertThat(fx.tracking()).doesNotExist();
+
+        CliTest.Result r = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--config", config.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("imported 2 jobs into BOCA-UK/b1 (backlog)");
+        try (Git g = Git.open(fx.tracking().toFile())) {
+            assertThat(g.getRepository().getBranch()).isEqualTo("scheduler");
+            assertThat(g.status().call().isClean()).isTrue();
+            assertThat(g.log().setMaxCount(1).call().iterator().next().getFullMessage())
+                    .isEqualTo("[import] BOCA-UK/b1: 2 jobs from rows.csv");
+        }
+        assertThat(fx.tracking().resolve("jobs/BOCA-UK/b1/backlog/job.0002/params.json")).exists();
+        assertThat(fx.tracking().resolve("jobs/PACA-CA/2021-06-20/backlog/job.0001/params.json")).exists();
+    }
+
+    @Test
     void importIsRefusedWhileADaemonHoldsTheClone() throws Exception {
         FlowFixture fx = new FlowFixture(dir, 1);
         Map<String, String> s = fx.settings("local1", 1);

@@ -1,7 +1,7 @@
 package dev.caravan.it;
 
 import dev.caravan.backend.flywheel.FlywheelEmulator;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.model.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

@@ -172,10 +172,10 @@ class ProjectEmulatorTest {
         p.forEach((k, v) -> s.put((String) k, (String) v));
         try (DaemonHarness d = DaemonHarness.start(dir, s)) {
             d.cycle();
-            assertThat(d.engine().tree().index().inState(State.COMPLETED)).hasSizeLessThan(6);
+            assertThat(d.engine().inspect(t -> t.index()).inState(State.COMPLETED)).hasSizeLessThan(6);
             Poll.until("all completed", Duration.ofSeconds(20), () -> {
                 d.cycle();
-                return d.engine().tree().index().inState(State.COMPLETED).size() == 6;
+                return d.engine().inspect(t -> t.index()).inState(State.COMPLETED).size() == 6;
             });
         }
         assertThat(fake.jobs()).hasSize(6);

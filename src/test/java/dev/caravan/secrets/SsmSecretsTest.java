@@ -1,9 +1,9 @@
 package dev.caravan.secrets;
 
 import dev.caravan.aws.MotoServer;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.it.DaemonHarness;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -74,7 +74,7 @@ class SsmSecretsTest {
     void secureStringsAreDecryptedInPropertiesAndRoutesReadInGroupsOfTen() throws Exception {
         try (DaemonHarness d = DaemonHarness.start(dir, settings())) {
             var pc = d.context().getPropertiesComponent();
-            assertThat(d.context().getRegistry().lookupByNameAndType("caravanSettings", dev.caravan.config.CaravanSettings.class)
+            assertThat(d.context().getRegistry().lookupByNameAndType("caravanSettings", dev.caravan.settings.CaravanSettings.class)
                     .slackWebhookUrl()).isEqualTo("https://hooks.example.test/T000/B000/s3cr3tWebhook");
             assertThat(pc.resolveProperty("app.secret17")).contains("value-17");
             SsmPropertiesFunction f = (SsmPropertiesFunction) pc.getPropertiesFunction("ssm");

@@ -304,7 +304,7 @@ class GitRepoTest {
             adminCommitAndPush(r.admin(), "operator edits the summary");
             TrackingTree tree = new TrackingTree(clone, Optional.empty());
             tree.load();
-            tree.writeBatchFile("PACA-CA", "2021-06-20", "batch-summary.tsv", "analysis_id\nA1\nA2-edited-by-scheduler\n");
+            tree.write(dev.caravan.model.TreeFile.ofBatch("PACA-CA", "2021-06-20", "batch-summary.tsv"), "analysis_id\nA1\nA2-edited-by-scheduler\n");
             repo.stage(tree.takeTouched());
             repo.commit("[scheduler] summary");
             String before = head(clone);

@@ -494,6 +494,9 @@ public final class AwsBatchBackend implements Backend {
                 ListJobsResponse r = withRetries("ListJobs", () -> batch.listJobs(b.build()), stats.listJobsCalls);
                 // some emulators ignore jobStatus: keep only what was asked for
                 r.jobSummaryList().stream().filter(s -> s.status() == null || s.status() == st).forEach(out::add);
+                // a cancel right after the listing needs no DescribeJobs of its own
+                Instant now = clock.instant();
+                r.jobSummaryList().stream().filter(s -> s.status() == st).forEach(s -> recent.put(s.jobId(), new Seen(st, now)));
                 next = r.nextToken();
             } while (next != null);
         }
@@ -509,25 +512,35 @@ public final class AwsBatchBackend implements Backend {
             LOG.info("env {}: {} was never submitted (outputs existed); nothing to cancel", envName, what);
             return;
         }
+        cancelJob(run.runId(), what, reason);
+    }
+
+    /**
+     * Cancels any AWS Batch job of this environment's account, Caravan's or not (a queue cleared as a whole): CancelJob
+     * before STARTING, TerminateJob after, each call with its retries.
+     *
+     * @param what names the job in the log and the error
+     */
+    public void cancelJob(String jobId, String what, String reason) throws BackendException {
         String why = reason == null || reason.isBlank() ? "cancelled by Caravan" : reason.strip();
         try {
-            JobStatus st = statusOf(run.runId());
+            JobStatus st = statusOf(jobId);
             if (st == null) {
                 throw BackendException.badInput(what + " cannot be cancelled: AWS Batch does not know it");
             }
             switch (st) {
                 case SUBMITTED, PENDING, RUNNABLE -> {
-                    withRetries("CancelJob", () -> batch.cancelJob(b -> b.jobId(run.runId()).reason(why)), stats.cancelCalls);
+                    withRetries("CancelJob", () -> batch.cancelJob(b -> b.jobId(jobId).reason(why)), stats.cancelCalls);
                     LOG.info("env {}: cancelled {} ({}): {}", envName, what, st, why);
                 }
                 case STARTING, RUNNING -> {
-                    withRetries("TerminateJob", () -> batch.terminateJob(b -> b.jobId(run.runId()).reason(why)),
+                    withRetries("TerminateJob", () -> batch.terminateJob(b -> b.jobId(jobId).reason(why)),
                             stats.terminateCalls);
                     LOG.info("env {}: terminated {} ({}): {}", envName, what, st, why);
                 }
                 default -> LOG.info("env {}: {} already ended ({}); nothing to cancel", envName, what, st);
             }
-            recent.remove(run.runId());
+            recent.remove(jobId);
         } catch (SdkException e) {
             throw failure(what + " could not be cancelled: ", e);
         }

@@ -1,13 +1,12 @@
 package dev.caravan.backend.awsbatch;
 
-import dev.caravan.config.Durations;
-
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.Backoff;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
+import dev.caravan.settings.SettingsReader;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -73,7 +72,7 @@ public final class AwsBatchBackendFactory implements BackendFactory {
     }
 
     @Override
-    public void validate(Environment env) throws IllegalArgumentException {
+    public void validate(Environment env) {
         Config c = config(env);
         AwsClients.region(c.where(), c.key("region"));
     }
@@ -110,42 +109,20 @@ public final class AwsBatchBackendFactory implements BackendFactory {
         return b;
     }
 
-    /** The settings of an awsbatch environment, checked; messages start with the full key. */
+    /** The settings of an awsbatch environment, checked; a {@link dev.caravan.settings.ConfigException} names the key. */
     public static Config config(Environment env) {
-        String p = "caravan.env." + env.name() + ".";
-        Optional<URI> endpoint = env.setting("endpoint").map(v -> AwsClients.endpoint(p + "endpoint", v));
-        Optional<String> region = env.setting("region").map(String::trim);
-        region.ifPresent(r -> {
-            if (!r.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-                throw new IllegalArgumentException(p + "region: '" + r + "' is not an AWS region name (like us-east-1)");
+        SettingsReader r = SettingsReader.of(env);
+        Optional<URI> endpoint = r.optional("endpoint").map(v -> AwsClients.endpoint(r.key("endpoint"), v));
+        Optional<String> region = r.optional("region");
+        region.ifPresent(x -> {
+            if (!x.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                throw r.bad("region", "'" + x + "' is not an AWS region name (like us-east-1)");
             }
         });
-        int timeout = integer(env, p, "timeout", DEFAULT_TIMEOUT, 60, Integer.MAX_VALUE);
-        int retries = integer(env, p, "retry-attempts", 1, 1, 10);
-        int attempts = integer(env, p, "request-attempts", 8, 1, 20);
-        int conns = integer(env, p, "max-connections", 64, 1, 1000);
-        Duration ttl = duration(p + "outputs-cache-ttl", env.setting("outputs-cache-ttl").orElse("10m"));
-        return new Config(env.name(), new AwsClients.Where(region, endpoint), env.setting("job-queue").map(String::trim),
-                env.setting("job-definition").map(String::trim), timeout, retries,
-                env.setting("log-group").map(String::trim).orElse(DEFAULT_LOG_GROUP), attempts, conns, ttl);
-    }
-
-    private static int integer(Environment env, String p, String key, int dflt, int min, int max) {
-        String v = env.setting(key).orElse(Integer.toString(dflt)).trim();
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(p + key + ": must be " + (max == Integer.MAX_VALUE ? "at least " + min
-                        : "from " + min + " to " + max) + ", was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(p + key + ": '" + v + "' is not a whole number");
-        }
-    }
-
-
-    static Duration duration(String key, String value) {
-        return Durations.parseSetting(key, value);
+        return new Config(env.name(), new AwsClients.Where(region, endpoint), r.optional("job-queue"),
+                r.optional("job-definition"), r.integer("timeout", DEFAULT_TIMEOUT, 60),
+                r.integer("retry-attempts", 1, 1, 10), r.string("log-group", DEFAULT_LOG_GROUP),
+                r.integer("request-attempts", 8, 1, 20), r.integer("max-connections", 64, 1, 1000),
+                r.duration("outputs-cache-ttl", "10m", SettingsReader.Bound.NOT_NEGATIVE));
     }
 }

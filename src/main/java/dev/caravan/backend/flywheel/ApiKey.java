@@ -1,5 +1,7 @@
 package dev.caravan.backend.flywheel;
 
+import dev.caravan.settings.ConfigException;
+
 import java.net.URI;
 import java.util.Locale;
 
@@ -25,24 +27,24 @@ public final class ApiKey {
      * @param key  the setting's name, for messages
      * @param raw  the resolved value (a literal or what {@code {{env:VAR}}} gave)
      * @param url  the instance URL the key is for
-     * @throws IllegalArgumentException {@code key: problem}, never quoting the secret
+     * @throws ConfigException naming the key, never quoting the secret
      */
     public static ApiKey parse(String key, String raw, URI url) {
         if (raw == null || raw.isBlank()) {
-            throw new IllegalArgumentException(key + ": missing (a Flywheel API key '<site>:<key>', given as the key"
+            throw new ConfigException(key, "missing (a Flywheel API key '<site>:<key>', given as the key"
                     + " itself, {{env:VAR}} or {{ssm:/prod/flywheel/gearbot/apikey}})");
         }
         String v = raw.trim();
         int last = v.lastIndexOf(':');
         if (last <= 0 || last == v.length() - 1) {
-            throw new IllegalArgumentException(key + ": not a Flywheel API key of the form '<site>:<key>'"
+            throw new ConfigException(key, "not a Flywheel API key of the form '<site>:<key>'"
                     + " (the site prefix is checked against the host of the URL)");
         }
         String site = v.substring(0, last).toLowerCase(Locale.ROOT);
         String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
         String hostPort = url.getPort() > 0 ? host + ":" + url.getPort() : host;
         if (!site.equals(host) && !site.equals(hostPort)) {
-            throw new IllegalArgumentException(key + ": the key is for site '" + site + "' but the URL's host is '"
+            throw new ConfigException(key, "the key is for site '" + site + "' but the URL's host is '"
                     + host + "'; refusing to send it there");
         }
         return new ApiKey(v, site);

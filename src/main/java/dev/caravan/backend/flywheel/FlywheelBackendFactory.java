@@ -1,12 +1,11 @@
 package dev.caravan.backend.flywheel;
 
-import dev.caravan.config.Durations;
-
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
+import dev.caravan.settings.SettingsReader;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,9 +43,9 @@ public final class FlywheelBackendFactory implements BackendFactory {
     }
 
     @Override
-    public void validate(Environment env) throws IllegalArgumentException {
+    public void validate(Environment env) {
         URI url = url(env);
-        ApiKey.parse(key(env, API_KEY), env.setting(API_KEY).orElse(null), url);
+        ApiKey.parse(SettingsReader.of(env).key(API_KEY), env.setting(API_KEY).orElse(null), url);
         timeout(env);
         grace(env);
     }
@@ -59,52 +58,34 @@ public final class FlywheelBackendFactory implements BackendFactory {
     /** A client for the environment's instance; registers its key with the {@link Redactor}. */
     public static FlywheelClient client(Environment env) {
         URI url = url(env);
-        ApiKey apiKey = ApiKey.parse(key(env, API_KEY), env.setting(API_KEY).orElse(null), url);
+        ApiKey apiKey = ApiKey.parse(SettingsReader.of(env).key(API_KEY), env.setting(API_KEY).orElse(null), url);
         Redactor.register(apiKey.value());
         Redactor.register(apiKey.secret());
         return new FlywheelClient(url, apiKey, timeout(env));
     }
 
     static URI url(Environment env) {
-        String k = key(env, URL);
-        String v = env.setting(URL).orElseThrow(() -> new IllegalArgumentException(k
-                + ": missing (the Flywheel instance, like https://nacc.flywheel.io)")).trim();
+        SettingsReader r = SettingsReader.of(env);
+        String v = r.required(URL, "missing (the Flywheel instance, like https://nacc.flywheel.io)");
         try {
             URI u = new URI(v);
             if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
-                throw new IllegalArgumentException(k + ": '" + v + "' is not an http(s) URL with a host");
+                throw r.bad(URL, "'" + v + "' is not an http(s) URL with a host");
             }
             if (u.getPath() != null && u.getPath().replaceAll("/+$", "").endsWith("/api")) {
-                throw new IllegalArgumentException(k + ": give the site without /api ('" + v.replaceAll("/api/*$", "") + "')");
+                throw r.bad(URL, "give the site without /api ('" + v.replaceAll("/api/*$", "") + "')");
             }
             return u;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(k + ": '" + v + "' is not a URL: " + e.getReason());
+            throw r.bad(URL, "'" + v + "' is not a URL: " + e.getReason());
         }
     }
 
     static Duration timeout(Environment env) {
-        Duration d = duration(key(env, TIMEOUT), env.setting(TIMEOUT).orElse("30s"));
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(key(env, TIMEOUT) + ": must be more than 0");
-        }
-        return d;
+        return SettingsReader.of(env).duration(TIMEOUT, "30s", SettingsReader.Bound.POSITIVE);
     }
 
     static Duration grace(Environment env) {
-        Duration d = duration(key(env, AUTO_RETRY_GRACE), env.setting(AUTO_RETRY_GRACE).orElse("30s"));
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(key(env, AUTO_RETRY_GRACE) + ": must not be negative");
-        }
-        return d;
-    }
-
-    static String key(Environment env, String sub) {
-        return "caravan.env." + env.name() + "." + sub;
-    }
-
-    /** {@code 90s}, {@code 10m}, {@code 3h}, {@code 1d}, {@code 500ms} or ISO-8601; the message names the key. */
-    public static Duration duration(String key, String value) {
-        return Durations.parseSetting(key, value);
+        return SettingsReader.of(env).duration(AUTO_RETRY_GRACE, "30s", SettingsReader.Bound.NOT_NEGATIVE);
     }
 }

@@ -2,6 +2,7 @@ package dev.caravan.backend.local;
 
 import dev.caravan.backend.BackendException;
 import dev.caravan.model.JobRef;
+import dev.caravan.settings.ConfigException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +35,11 @@ public final class CommandTemplate {
 
     /**
      * @param key the full setting key, for messages ({@code caravan.env.<name>.command})
-     * @throws IllegalArgumentException naming the key and the offending placeholder
+     * @throws ConfigException naming the key and the offending placeholder
      */
     public static CommandTemplate parse(String template, String key) {
         if (template == null || template.isBlank()) {
-            throw new IllegalArgumentException(key + " is empty or not set: the local backend needs a shell command to run,"
+            throw new ConfigException(key, "is empty or not set: the local backend needs a shell command to run,"
                     + " e.g. " + key + "=./run.sh {params.sample}");
         }
         List<Part> parts = new ArrayList<>();
@@ -65,7 +66,7 @@ public final class CommandTemplate {
                 continue;
             }
             if (quotes.quoted()) {
-                throw new IllegalArgumentException(key + ": placeholder {" + inner + "} is inside quotes or"
+                throw new ConfigException(key, "placeholder {" + inner + "} is inside quotes or"
                         + " backticks; Caravan quotes every substituted value itself, so write it bare"
                         + " (e.g. cmd {" + inner + "}, or $(cmd {" + inner + "}) instead of backticks)");
             }
@@ -88,7 +89,7 @@ public final class CommandTemplate {
             return inner;
         }
         if (BARE_WORD.matcher(inner).matches()) {
-            throw new IllegalArgumentException(key + ": unknown placeholder {" + inner + "}; the placeholders are"
+            throw new ConfigException(key, "unknown placeholder {" + inner + "}; the placeholders are"
                     + " {job_id}, {group}, {batch} and {params.<field>} (if the braces are meant literally,"
                     + " put a space inside them: '{ " + inner + " }')");
         }

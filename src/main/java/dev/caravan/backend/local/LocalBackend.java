@@ -302,6 +302,24 @@ public final class LocalBackend implements Backend {
         return false;
     }
 
+    /** Removes the job's work folder, every run of it. */
+    @Override
+    public void discard(JobRef job) throws BackendException {
+        Path dir = folder(job, "").dir();
+        try {
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BackendException("env " + envName + ": cannot remove the work folder " + dir + " of " + job
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private RunFolder folder(JobRef job, String runId) {
         return new RunFolder(context.workDir(), job, runId);
     }

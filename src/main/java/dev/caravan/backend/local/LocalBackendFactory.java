@@ -27,7 +27,7 @@ public final class LocalBackendFactory implements BackendFactory {
     }
 
     @Override
-    public void validate(Environment env) throws IllegalArgumentException {
+    public void validate(Environment env) {
         template(env);
     }
 

@@ -38,7 +38,7 @@ public final class SlurmBackendFactory implements BackendFactory {
     }
 
     @Override
-    public void validate(Environment env) throws IllegalArgumentException {
+    public void validate(Environment env) {
         SlurmSettings.of(env);
     }
 

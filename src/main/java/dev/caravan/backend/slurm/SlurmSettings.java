@@ -1,8 +1,9 @@
 package dev.caravan.backend.slurm;
 
 import dev.caravan.backend.local.CommandTemplate;
-import dev.caravan.config.Durations;
 import dev.caravan.model.Environment;
+import dev.caravan.settings.ConfigException;
+import dev.caravan.settings.SettingsReader;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The settings of one {@code slurm} environment, checked at start. Every problem is an
- * {@link IllegalArgumentException} whose message starts with the full key.
+ * The settings of one {@code slurm} environment, checked at start. Every problem is a {@link ConfigException}
+ * naming the full key.
  *
  * @param workDir     where job folders go when the environment names its own (a file system the compute nodes see)
  * @param export      environment variables the job gets from the daemon besides Caravan's own ({@code ALL}: all)
@@ -49,47 +50,41 @@ record SlurmSettings(String env, CommandTemplate command, Optional<Path> slurmBi
     }
 
     static SlurmSettings of(Environment env) {
-        String prefix = "caravan.env." + env.name() + ".";
-        String template = env.setting(SlurmBackendFactory.COMMAND).orElseThrow(() -> bad(prefix,
-                SlurmBackendFactory.COMMAND, "is required: the shell command each Slurm job runs, with the local"
-                        + " backend's placeholders (e.g. ./run.sh {params.sample})"));
-        CommandTemplate command = CommandTemplate.parse(template, prefix + SlurmBackendFactory.COMMAND);
-        Optional<Path> bin = env.setting(SlurmBackendFactory.SLURM_BIN).map(v -> Path.of(v.trim()));
+        SettingsReader k = SettingsReader.of(env);
+        String template = k.required(SlurmBackendFactory.COMMAND, "is required: the shell command each Slurm job runs,"
+                + " with the local backend's placeholders (e.g. ./run.sh {params.sample})");
+        CommandTemplate command = CommandTemplate.parse(template, k.key(SlurmBackendFactory.COMMAND));
+        Optional<Path> bin = k.optional(SlurmBackendFactory.SLURM_BIN).map(Path::of);
         if (bin.isPresent() && !Files.isExecutable(bin.get().resolve("sbatch"))) {
-            throw bad(prefix, SlurmBackendFactory.SLURM_BIN, "'" + bin.get() + "' holds no executable sbatch"
+            throw k.bad(SlurmBackendFactory.SLURM_BIN, "'" + bin.get() + "' holds no executable sbatch"
                     + " (the folder with Slurm's sbatch, squeue, sacct, scancel and scontrol)");
         }
-        Optional<Path> conf = env.setting(SlurmBackendFactory.SLURM_CONF).map(v -> Path.of(v.trim()));
+        Optional<Path> conf = k.optional(SlurmBackendFactory.SLURM_CONF).map(Path::of);
         if (conf.isPresent() && !Files.isReadable(conf.get())) {
-            throw bad(prefix, SlurmBackendFactory.SLURM_CONF, "'" + conf.get() + "' is not a readable file");
+            throw k.bad(SlurmBackendFactory.SLURM_CONF, "'" + conf.get() + "' is not a readable file");
         }
-        Optional<Path> workDir = env.setting(SlurmBackendFactory.WORK_DIR).map(v -> Path.of(v.trim()).toAbsolutePath());
+        Optional<Path> workDir = k.optional(SlurmBackendFactory.WORK_DIR).map(v -> Path.of(v).toAbsolutePath());
         Map<String, String> fields = new LinkedHashMap<>();
         for (String f : Resources.FIELDS) {
-            env.setting(f).ifPresent(v -> fields.put(f, v));
+            k.optional(f).ifPresent(v -> fields.put(f, v));
         }
-        Resources defaults = Resources.read(fields, (field, problem) -> bad(prefix, field, problem));
-        Duration timeout = env.setting(SlurmBackendFactory.COMMAND_TIMEOUT)
-                .map(v -> Durations.parseSetting(prefix + SlurmBackendFactory.COMMAND_TIMEOUT, v))
-                .orElse(DEFAULT_COMMAND_TIMEOUT);
+        Resources defaults = Resources.read(fields, k::bad);
+        Duration timeout = k.duration(SlurmBackendFactory.COMMAND_TIMEOUT, DEFAULT_COMMAND_TIMEOUT.toSeconds() + "s",
+                SettingsReader.Bound.POSITIVE);
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw bad(prefix, SlurmBackendFactory.COMMAND_TIMEOUT, "must be at least 1s: Slurm's clients wait"
+            throw k.bad(SlurmBackendFactory.COMMAND_TIMEOUT, "must be at least 1s: Slurm's clients wait"
                     + " for slurmctld themselves (MessageTimeout)");
         }
-        return new SlurmSettings(env.name(), command, bin, conf, workDir, defaults, export(env, prefix),
-                choice(env, prefix, SlurmBackendFactory.SQUEUE_OUTPUT, QueueFormat.class, QueueFormat.AUTO),
-                choice(env, prefix, SlurmBackendFactory.ACCOUNTING, Accounting.class, Accounting.AUTO), timeout);
+        return new SlurmSettings(env.name(), command, bin, conf, workDir, defaults, export(k),
+                choice(k, SlurmBackendFactory.SQUEUE_OUTPUT, QueueFormat.class, QueueFormat.AUTO),
+                choice(k, SlurmBackendFactory.ACCOUNTING, Accounting.class, Accounting.AUTO), timeout);
     }
 
-    private static List<String> export(Environment env, String prefix) {
+    private static List<String> export(SettingsReader k) {
         List<String> out = new ArrayList<>();
-        for (String v : env.setting(SlurmBackendFactory.EXPORT).orElse("").split(",")) {
-            String name = v.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
+        for (String name : k.list(SlurmBackendFactory.EXPORT)) {
             if (!name.equals("ALL") && !VARIABLE.matcher(name).matches()) {
-                throw bad(prefix, SlurmBackendFactory.EXPORT, "'" + name + "' is not an environment variable name"
+                throw k.bad(SlurmBackendFactory.EXPORT, "'" + name + "' is not an environment variable name"
                         + " (a comma list of names, or ALL)");
             }
             out.add(name);
@@ -97,23 +92,11 @@ record SlurmSettings(String env, CommandTemplate command, Optional<Path> slurmBi
         return out;
     }
 
-    private static <T extends Enum<T>> T choice(Environment env, String prefix, String key, Class<T> type, T dflt) {
-        Optional<String> v = env.setting(key);
-        if (v.isEmpty()) {
-            return dflt;
+    private static <T extends Enum<T>> T choice(SettingsReader k, String key, Class<T> type, T dflt) {
+        Map<String, T> choices = new LinkedHashMap<>();
+        for (T t : type.getEnumConstants()) {
+            choices.put(t.name().toLowerCase(Locale.ROOT), t);
         }
-        try {
-            return Enum.valueOf(type, v.get().trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            List<String> names = new ArrayList<>();
-            for (T t : type.getEnumConstants()) {
-                names.add(t.name().toLowerCase(Locale.ROOT));
-            }
-            throw bad(prefix, key, "'" + v.get().trim() + "' is not one of " + String.join(", ", names));
-        }
-    }
-
-    private static IllegalArgumentException bad(String prefix, String key, String problem) {
-        return new IllegalArgumentException(prefix + key + ": " + problem);
+        return k.oneOf(key, dflt, choices, "one of " + String.join(", ", choices.keySet()));
     }
 }

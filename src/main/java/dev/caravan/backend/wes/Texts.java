@@ -2,7 +2,7 @@ package dev.caravan.backend.wes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 
 /**
  * Server text made fit for a message: any JSON shape (string, null, object, array, number) becomes one short line with

@@ -2,7 +2,7 @@ package dev.caravan.backend.wes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.backend.BackendException;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -67,7 +67,7 @@ public final class WesBackendFactory implements BackendFactory {
     }
 
     @Override
-    public void validate(Environment env) throws IllegalArgumentException {
+    public void validate(Environment env) {
         WesSettings.of(env);
     }
 

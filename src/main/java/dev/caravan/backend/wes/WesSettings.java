@@ -1,9 +1,8 @@
 package dev.caravan.backend.wes;
 
-import dev.caravan.config.Durations;
-
 import dev.caravan.model.Environment;
-import dev.caravan.report.Redactor;
+import dev.caravan.secrets.Redactor;
+import dev.caravan.settings.SettingsReader;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,8 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The settings of one {@code wes} environment, checked. Every problem is an {@link IllegalArgumentException} whose
- * message starts with the full key ({@code caravan.env.<name>.<key>: ...}) and never quotes a secret.
+ * The settings of one {@code wes} environment, checked. Every problem is a {@link dev.caravan.settings.ConfigException}
+ * naming the full key ({@code caravan.env.<name>.<key>}); it never quotes a secret.
  *
  * @param url        the WES base ({@code <url>/runs}, {@code <url>/service-info}), without a trailing slash
  * @param tokenUrl   OAuth2 client-credentials endpoint; empty means requests carry no bearer token
@@ -40,7 +39,7 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
 
     /** Reads and checks the environment's settings; registers its secrets with the {@link Redactor}. */
     static WesSettings of(Environment env) {
-        Keys k = new Keys(env);
+        SettingsReader k = SettingsReader.of(env);
         URI url = httpUrl(k, WesBackendFactory.URL, true).orElseThrow();
         Dialect dialect = env.setting(WesBackendFactory.DIALECT)
                 .map(v -> Dialect.parse(v).orElseThrow(() -> k.bad(WesBackendFactory.DIALECT,
@@ -48,42 +47,42 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
                 .orElse(Dialect.GA4GH);
 
         Optional<URI> tokenUrl = httpUrl(k, WesBackendFactory.TOKEN_URL, false);
-        String clientId = env.setting(WesBackendFactory.CLIENT_ID).map(String::trim).orElse("");
-        String clientSecret = env.setting(WesBackendFactory.CLIENT_SECRET).map(String::trim).orElse("");
+        String clientId = k.string(WesBackendFactory.CLIENT_ID, "");
+        String clientSecret = k.string(WesBackendFactory.CLIENT_SECRET, "");
         if (tokenUrl.isPresent()) {
             if (clientId.isEmpty()) {
-                throw k.bad(WesBackendFactory.CLIENT_ID, "is required when " + k.full(WesBackendFactory.TOKEN_URL)
+                throw k.bad(WesBackendFactory.CLIENT_ID, "is required when " + k.key(WesBackendFactory.TOKEN_URL)
                         + " is set (OAuth2 client credentials)");
             }
             if (clientSecret.isEmpty()) {
-                throw k.bad(WesBackendFactory.CLIENT_SECRET, "is required when " + k.full(WesBackendFactory.TOKEN_URL)
+                throw k.bad(WesBackendFactory.CLIENT_SECRET, "is required when " + k.key(WesBackendFactory.TOKEN_URL)
                         + " is set (OAuth2 client credentials); it may be {{env:VAR}}");
             }
         } else {
             if (!clientId.isEmpty()) {
-                throw k.bad(WesBackendFactory.CLIENT_ID, "is set but " + k.full(WesBackendFactory.TOKEN_URL)
+                throw k.bad(WesBackendFactory.CLIENT_ID, "is set but " + k.key(WesBackendFactory.TOKEN_URL)
                         + " is not: client credentials need a token endpoint");
             }
             if (!clientSecret.isEmpty()) {
-                throw k.bad(WesBackendFactory.CLIENT_SECRET, "is set but " + k.full(WesBackendFactory.TOKEN_URL)
+                throw k.bad(WesBackendFactory.CLIENT_SECRET, "is set but " + k.key(WesBackendFactory.TOKEN_URL)
                         + " is not: client credentials need a token endpoint");
             }
         }
         requireNoPlaceholder(k, WesBackendFactory.CLIENT_SECRET, clientSecret);
-        String apiToken = env.setting(WesBackendFactory.API_TOKEN).map(String::trim).orElse("");
+        String apiToken = k.string(WesBackendFactory.API_TOKEN, "");
         requireNoPlaceholder(k, WesBackendFactory.API_TOKEN, apiToken);
 
         Optional<URI> graphql = httpUrl(k, WesBackendFactory.GRAPHQL_URL, false);
         if (dialect == Dialect.ARGO && graphql.isEmpty()) {
-            throw k.bad(WesBackendFactory.GRAPHQL_URL, "is required with " + k.full(WesBackendFactory.DIALECT)
+            throw k.bad(WesBackendFactory.GRAPHQL_URL, "is required with " + k.key(WesBackendFactory.DIALECT)
                     + "=argo: run states come from the RDPC GraphQL API (e.g. https://api.rdpc.example.org/graphql)");
         }
         if (dialect == Dialect.GA4GH && graphql.isPresent()) {
-            throw k.bad(WesBackendFactory.GRAPHQL_URL, "is only used with " + k.full(WesBackendFactory.DIALECT)
+            throw k.bad(WesBackendFactory.GRAPHQL_URL, "is only used with " + k.key(WesBackendFactory.DIALECT)
                     + "=argo; remove it or set the dialect");
         }
 
-        String workflowUrl = env.setting(WesBackendFactory.WORKFLOW_URL).map(String::trim)
+        String workflowUrl = k.optional(WesBackendFactory.WORKFLOW_URL)
                 .orElseThrow(() -> k.bad(WesBackendFactory.WORKFLOW_URL, "is required: the workflow to run,"
                         + " e.g. https://github.com/icgc-argo/icgc-25k-azure-transfer.git"));
         if (workflowUrl.chars().anyMatch(Character::isWhitespace)) {
@@ -99,48 +98,24 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
                 throw k.bad(WesBackendFactory.WORKFLOW_URL, "'" + workflowUrl + "' is not a URL: " + e.getReason());
             }
         }
-        Optional<String> version = env.setting(WesBackendFactory.WORKFLOW_VERSION).map(String::trim);
-        String type = env.setting(WesBackendFactory.WORKFLOW_TYPE).map(String::trim).orElse(DEFAULT_WORKFLOW_TYPE);
-        String typeVersion = env.setting(WesBackendFactory.WORKFLOW_TYPE_VERSION).map(String::trim)
+        Optional<String> version = k.optional(WesBackendFactory.WORKFLOW_VERSION);
+        String type = k.string(WesBackendFactory.WORKFLOW_TYPE, DEFAULT_WORKFLOW_TYPE);
+        String typeVersion = k.optional(WesBackendFactory.WORKFLOW_TYPE_VERSION)
                 .orElse(DEFAULT_WORKFLOW_TYPE_VERSION);
-        Optional<Boolean> offline = env.setting(WesBackendFactory.OFFLINE).map(v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw k.bad(WesBackendFactory.OFFLINE, "'" + v.trim() + "' is not true or false");
-        });
+        Optional<Boolean> offline = k.optionalBool(WesBackendFactory.OFFLINE);
         List<String> roots = new ArrayList<>();
-        env.setting(WesBackendFactory.NFS_ROOT_PATHS).ifPresent(v -> {
-            for (String p : v.split(",")) {
-                String root = p.trim();
-                if (root.isEmpty()) {
-                    continue;
-                }
-                if (!root.startsWith("/") || root.contains("..") || root.chars().anyMatch(Character::isWhitespace)) {
-                    throw k.bad(WesBackendFactory.NFS_ROOT_PATHS, "'" + root + "' is not an absolute path without"
-                            + " '..' or spaces (a comma list like /nfs-1-c1,/nfs-1-c2)");
-                }
-                root = root.length() > 1 && root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
-                if (!roots.contains(root)) {
-                    roots.add(root);
-                }
+        for (String item : k.list(WesBackendFactory.NFS_ROOT_PATHS)) {
+            if (!item.startsWith("/") || item.contains("..") || item.chars().anyMatch(Character::isWhitespace)) {
+                throw k.bad(WesBackendFactory.NFS_ROOT_PATHS, "'" + item + "' is not an absolute path without"
+                        + " '..' or spaces (a comma list like /nfs-1-c1,/nfs-1-c2)");
             }
-        });
-        Duration timeout = env.setting(WesBackendFactory.TIMEOUT)
-                .map(v -> duration(k, WesBackendFactory.TIMEOUT, v)).orElse(DEFAULT_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw k.bad(WesBackendFactory.TIMEOUT, "must be more than zero");
+            String root = item.length() > 1 && item.endsWith("/") ? item.substring(0, item.length() - 1) : item;
+            if (!roots.contains(root)) {
+                roots.add(root);
+            }
         }
-        int retries = env.setting(WesBackendFactory.RETRIES).map(v -> {
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n < 0 || n > MAX_RETRIES) {
-                    throw k.bad(WesBackendFactory.RETRIES, "must be between 0 and " + MAX_RETRIES + ", was " + n);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw k.bad(WesBackendFactory.RETRIES, "'" + v.trim() + "' is not a whole number");
-            }
-        }).orElse(DEFAULT_RETRIES);
+        Duration timeout = k.duration(WesBackendFactory.TIMEOUT, DEFAULT_TIMEOUT.toSeconds() + "s", SettingsReader.Bound.POSITIVE);
+        int retries = k.integer(WesBackendFactory.RETRIES, DEFAULT_RETRIES, 0, MAX_RETRIES);
 
         Redactor.register(clientSecret);
         Redactor.register(apiToken);
@@ -169,8 +144,8 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
                 + nfsRootPaths + ", timeout=" + timeout + ", retries=" + retries + "]";
     }
 
-    private static Optional<URI> httpUrl(Keys k, String sub, boolean required) {
-        Optional<String> value = k.env.setting(sub).map(String::trim);
+    private static Optional<URI> httpUrl(SettingsReader k, String sub, boolean required) {
+        Optional<String> value = k.optional(sub);
         if (value.isEmpty()) {
             if (required) {
                 throw k.bad(sub, "is required: the WES base URL, e.g. https://wes.example.org/ga4gh/wes/v1"
@@ -208,23 +183,9 @@ record WesSettings(String env, URI url, Dialect dialect, Optional<URI> tokenUrl,
         return Optional.of(URI.create(s));
     }
 
-    private static void requireNoPlaceholder(Keys k, String sub, String value) {
+    private static void requireNoPlaceholder(SettingsReader k, String sub, String value) {
         if (value.startsWith("{{") && value.endsWith("}}")) {
             throw k.bad(sub, "the placeholder was not resolved (is the variable set?)");
-        }
-    }
-
-    private static Duration duration(Keys k, String sub, String value) {
-        return Durations.parseSetting(k.full(sub), value);
-    }
-
-    private record Keys(Environment env) {
-        String full(String sub) {
-            return "caravan.env." + env.name() + "." + sub;
-        }
-
-        IllegalArgumentException bad(String sub, String problem) {
-            return new IllegalArgumentException(full(sub) + ": " + problem);
         }
     }
 }

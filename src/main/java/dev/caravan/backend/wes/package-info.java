@@ -44,7 +44,7 @@
  * RETRYABLE.
  *
  * <h2>Secrets</h2>
- * The client secret, the api token and every access token are registered with {@link dev.caravan.report.Redactor};
+ * The client secret, the api token and every access token are registered with {@link dev.caravan.secrets.Redactor};
  * server text put into messages is cleaned and masked; request bodies are never logged; the api token lives in the
  * submitted request only. Camel Main's start-up "Property-placeholders summary" logs resolved {@code caravan.*}
  * values and on its own masks {@code client-secret} but not {@code api-token}; the daemon adds both (and the other

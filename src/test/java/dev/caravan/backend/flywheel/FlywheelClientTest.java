@@ -152,7 +152,7 @@ class FlywheelClientTest {
         assertThat(ApiKey.parse("k", "NACC.flywheel.io:abc", url).toString()).isEqualTo("nacc.flywheel.io:****");
         assertThat(ApiKey.parse("k", "localhost:8443:abc", URI.create("https://localhost:8443")).secret()).isEqualTo("abc");
         assertThatThrownBy(() -> ApiKey.parse("caravan.env.fw.api-key", "other.flywheel.io:secret99", url))
-                .hasMessageStartingWith("caravan.env.fw.api-key: ").hasMessageContaining("other.flywheel.io")
+                .hasMessageStartingWith("setting caravan.env.fw.api-key: ").hasMessageContaining("other.flywheel.io")
                 .hasMessageNotContaining("secret99");
         assertThatThrownBy(() -> ApiKey.parse("caravan.env.fw.api-key", "justasecret", url))
                 .hasMessageContaining("'<site>:<key>'").hasMessageNotContaining("justasecret");

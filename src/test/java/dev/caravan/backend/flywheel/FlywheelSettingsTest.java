@@ -2,9 +2,9 @@ package dev.caravan.backend.flywheel;
 
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.camel.Backends;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
-import dev.caravan.report.Redactor;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
+import dev.caravan.secrets.Redactor;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package dev.caravan.backend.local;
 
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
+import dev.caravan.settings.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -30,7 +31,7 @@ class LocalBackendFactoryTest {
     @Test
     void anUnknownPlaceholderIsRejectedNamingKeyAndPlaceholder() {
         assertThatThrownBy(() -> factory.validate(env("laptop", Map.of("command", "./run.sh {job_id} {foo}"))))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("caravan.env.laptop.command")
                 .hasMessageContaining("{foo}");
     }
@@ -38,17 +39,17 @@ class LocalBackendFactoryTest {
     @Test
     void aBlankOrMissingCommandIsRejectedNamingTheKey() {
         assertThatThrownBy(() -> factory.validate(env("laptop", Map.of("command", "   "))))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("caravan.env.laptop.command");
         assertThatThrownBy(() -> factory.validate(env("laptop", Map.of())))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("caravan.env.laptop.command");
     }
 
     @Test
     void aPlaceholderInsideQuotesIsRejectedBecauseItWouldEscapeOurQuoting() {
         assertThatThrownBy(() -> factory.validate(env("laptop", Map.of("command", "sh -c 'echo {params.x}'"))))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("caravan.env.laptop.command")
                 .hasMessageContaining("{params.x}")
                 .hasMessageContaining("quotes");

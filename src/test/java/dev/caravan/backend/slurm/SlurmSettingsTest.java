@@ -1,8 +1,8 @@
 package dev.caravan.backend.slurm;
 
 import dev.caravan.camel.Backends;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.model.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +42,8 @@ class SlurmSettingsTest {
 
     private static void rejected(Environment env, String key, String fragment) {
         assertThatThrownBy(() -> new SlurmBackendFactory().validate(env))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(P + key + ": ")
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(P + key))
                 .hasMessageContaining(fragment);
     }
 

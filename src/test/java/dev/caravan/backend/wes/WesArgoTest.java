@@ -222,7 +222,7 @@ class WesArgoTest {
     @Test
     void settingsNameTheArgoKeys() {
         assertThatThrownBy(() -> fx.backend(Map.of("graphql-url", "")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("caravan.env.rdpc-test.graphql-url: is required with caravan.env.rdpc-test.wes-dialect=argo");
+                .isInstanceOf(dev.caravan.settings.ConfigException.class)
+                .hasMessageStartingWith("setting caravan.env.rdpc-test.graphql-url: is required with caravan.env.rdpc-test.wes-dialect=argo");
     }
 }

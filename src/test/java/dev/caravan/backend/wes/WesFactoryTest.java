@@ -1,8 +1,8 @@
 package dev.caravan.backend.wes;
 
 import dev.caravan.backend.BackendFactory;
-import dev.caravan.config.CaravanSettings;
-import dev.caravan.config.ConfigException;
+import dev.caravan.settings.CaravanSettings;
+import dev.caravan.settings.ConfigException;
 import dev.caravan.backend.local.LocalBackendFactory;
 import dev.caravan.model.Environment;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,8 @@ class WesFactoryTest {
 
     private void rejected(Map<String, String> settings, String key, String... fragments) {
         assertThatThrownBy(() -> factory.validate(env(settings)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(P + key + ": ")
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(P + key))
+                .hasMessageStartingWith("setting " + P + key + ": ")
                 .satisfies(e -> {
                     for (String f : fragments) {
                         assertThat(e.getMessage()).contains(f);
