@@ -132,19 +132,10 @@ public final class AwsBatchBench {
                 String pass = "submit through the 50/s proxy";
                 reset(motoUri);
                 try (ThrottlingProxy proxy = new ThrottlingProxy(motoUri, 50)) {
-                    Path run = prepare(out.resolve("throttled"), proxy.endpoint(), null, csv);
-                    peakHeapReset();
-                    Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
-                    long heap = peakHeap();
-                    double secs = submitSeconds(r);
-                    long onAws = countOnAws(motoUri);
-                    Check c = check(run, motoUri, jobs);
-                    c1 = new Row(pass, "Caravan (submit-rate 50, its default)", onAws, String.format(Locale.ROOT, "%.1f s", secs),
-                            onAws / secs, throttled(proxy), c.duplicates, c.lost, proxy.submits.get() + " SubmitJob",
-                            (heap >> 20) + " MiB heap");
+                    c1 = caravanSubmit(pass, "Caravan (submit-rate 50, its default)", out.resolve("throttled"),
+                            proxy.endpoint(), null, csv, motoUri, jobs, proxy);
                     c1Throttled = 100.0 * proxy.throttled.get() / Math.max(1, proxy.submits.get());
                     rows.add(c1);
-                    System.err.println("throttled: " + r.out.strip());
                 }
                 if (peer != null) {
                     reset(motoUri);
@@ -161,22 +152,14 @@ public final class AwsBatchBench {
             // --- 2: straight to moto, no client-side limit ------------------------------------------------
             String pass2 = "submit straight to moto";
             reset(motoUri);
-            Path run = prepare(out.resolve("unthrottled"), motoUri, "0", csv);
-            peakHeapReset();
-            Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
-            long heap = peakHeap();
-            double secs = submitSeconds(r);
-            long onAws = countOnAws(motoUri);
-            Check c = check(run, motoUri, jobs);
-            Row c2 = new Row(pass2, "Caravan (submit-rate 0: no limit)", onAws, String.format(Locale.ROOT, "%.1f s", secs),
-                    onAws / secs, "-", c.duplicates, c.lost, "-", (heap >> 20) + " MiB heap");
-            System.err.println("unthrottled: " + r.out.strip());
+            Path run = out.resolve("unthrottled");
+            Row c2 = caravanSubmit(pass2, "Caravan (submit-rate 0: no limit)", run, motoUri, "0", csv, motoUri, jobs, null);
 
             // --- 3: status pass over everything in flight --------------------------------------------------
             String pass3 = "status pass";
             peakHeapReset();
             Run st = caravan("project", "status", "bench", "--config", run.resolve("c.properties").toString());
-            heap = peakHeap();
+            long heap = peakHeap();
             Matcher m = Pattern.compile("\\((\\d+) DescribeJobs calls for (\\d+) jobs in flight, (\\d+) ms\\)").matcher(st.out);
             if (!m.find()) {
                 throw new IllegalStateException("no status line in: " + st.out + st.err);
@@ -256,6 +239,22 @@ public final class AwsBatchBench {
         System.exit(0);
     }
 
+    /** Caravan's own way: {@code project import}, {@code create} (not timed), then the timed {@code project submit}. */
+    static Row caravanSubmit(String pass, String program, Path dir, URI endpoint, String submitRate, Path csv, URI moto,
+                             int jobs, ThrottlingProxy proxy) throws Exception {
+        Path run = prepare(dir, endpoint, submitRate, csv);
+        peakHeapReset();
+        Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
+        long heap = peakHeap();
+        double secs = submitSeconds(r);
+        long onAws = countOnAws(moto);
+        Check c = check(run, moto, jobs);
+        System.err.println(pass + ": " + r.out.strip());
+        return new Row(pass, program, onAws, String.format(Locale.ROOT, "%.1f s", secs), onAws / secs,
+                proxy == null ? "-" : throttled(proxy), c.duplicates, c.lost,
+                proxy == null ? "-" : proxy.submits.get() + " SubmitJob", (heap >> 20) + " MiB heap");
+    }
+
     static String throttled(ThrottlingProxy proxy) {
         return String.format(Locale.ROOT, "%d of %d (%.2f%%)", proxy.throttled.get(), proxy.submits.get(),
                 100.0 * proxy.throttled.get() / Math.max(1, proxy.submits.get()));
@@ -281,27 +280,15 @@ public final class AwsBatchBench {
      */
     static Row peerSubmit(AwsPeer peer, Path dir, URI endpoint, Path csv, URI moto, int jobs, String pass,
                           ThrottlingProxy proxy) throws Exception {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
+        clean(dir);
         AwsPeer.check(peer.run(dir, moto, "import", "import", "bench", "--metadata", csv.toString()), "import");
         AwsPeer.check(peer.run(dir, moto, "create", "create", "bench", "--template", csv.resolveSibling("workflow.json").toString()), "create");
         AwsPeer.Run r = peer.run(dir, endpoint, "submit", "submit", "bench/wgs.json");
-        List<JobSummary> all = listAll(moto);
-        Set<String> names = new HashSet<>();
-        Set<String> ids = new HashSet<>();
-        long dup = 0;
-        for (JobSummary s : all) {
-            if (!names.add(s.jobName())) {
-                dup++;
-            }
-            ids.add(s.jobId());
-        }
+        OnAws aws = onAws(moto);
         Set<String> saved = AwsPeer.savedJobIds(dir.resolve("bench/wgs.json"));
-        long lost = jobs - saved.stream().filter(ids::contains).count();
+        long lost = jobs - saved.stream().filter(aws.ids()::contains).count();
+        long dup = aws.duplicates();
+        List<JobSummary> all = aws.all();
         String time = String.format(Locale.ROOT, "%.1f s (process %.1f s)%s", r.innerSeconds(), r.wallSeconds(),
                 r.exit() == 0 ? "" : ", exit " + r.exit() + ": ids not saved");
         System.err.println("aws-batch-helpers " + pass + ": exit " + r.exit() + ", " + r.calls() + ", attempts " + r.attempts());
@@ -331,8 +318,11 @@ public final class AwsBatchBench {
     record Check(long duplicates, long lost) {
     }
 
-    /** Duplicates: AWS jobs sharing a name. Lost: jobs of the tree without a run id that AWS has (or skipped). */
-    static Check check(Path run, URI moto, int jobs) throws IOException {
+    /** Every job AWS has, their ids, and how many share a name with an earlier one (duplicates). */
+    record OnAws(List<JobSummary> all, Set<String> ids, long duplicates) {
+    }
+
+    static OnAws onAws(URI moto) {
         List<JobSummary> all = listAll(moto);
         Set<String> names = new HashSet<>();
         Set<String> ids = new HashSet<>();
@@ -343,6 +333,14 @@ public final class AwsBatchBench {
             }
             ids.add(s.jobId());
         }
+        return new OnAws(all, ids, dup);
+    }
+
+    /** Duplicates: AWS jobs sharing a name. Lost: jobs of the tree without a run id that AWS has (or skipped). */
+    static Check check(Path run, URI moto, int jobs) throws IOException {
+        OnAws aws = onAws(moto);
+        Set<String> ids = aws.ids();
+        long dup = aws.duplicates();
         long recorded;
         try (Stream<Path> s = Files.walk(run.resolve("tracking/jobs/bench/wgs"))) {
             recorded = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("run."))
@@ -374,13 +372,18 @@ public final class AwsBatchBench {
         return listAll(moto).size();
     }
 
-    static Path prepare(Path run, URI endpoint, String submitRate, Path csv) throws Exception {
-        if (Files.exists(run)) {
-            try (Stream<Path> s = Files.walk(run)) {
+    /** An empty folder {@code dir}, whatever was there. */
+    static void clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        Files.createDirectories(run);
+        Files.createDirectories(dir);
+    }
+
+    static Path prepare(Path run, URI endpoint, String submitRate, Path csv) throws Exception {
+        clean(run);
         Properties p = new Properties();
         p.put("camel.main.name", "caravan-bench");
         p.put("caravan.tracking.dir", run.resolve("tracking").toString());

@@ -120,13 +120,24 @@ final class IcgcPeerFigures {
         return new Path[] {copy, remote};
     }
 
-    private Pass peerPass(IcgcPeer peer, boolean skipPauses) throws Exception {
-        String name = "peer-" + (++passes) + (skipPauses ? "-nopause" : "-paced");
+    /** What a pass does on its copies and the scenario's emulators (the 16 runs ended as the scenario says). */
+    private interface PassBody {
+        Pass run(Path[] copies, IcgcWesBench.Rdpc prod, IcgcWesBench.Rdpc qa, SlackCapture slack) throws Exception;
+    }
+
+    private Pass onScenario(String name, PassBody body) throws Exception {
         Path[] c = copies(name);
         try (IcgcWesBench.Rdpc prod = new IcgcWesBench.Rdpc(IcgcWesBench.PROD);
              IcgcWesBench.Rdpc qa = new IcgcWesBench.Rdpc(IcgcWesBench.QA); SlackCapture slack = new SlackCapture()) {
             b.preload(prod, "RUNNING");
             b.finishScenario(prod);
+            return body.run(c, prod, qa, slack);
+        }
+    }
+
+    private Pass peerPass(IcgcPeer peer, boolean skipPauses) throws Exception {
+        String name = "peer-" + (++passes) + (skipPauses ? "-nopause" : "-paced");
+        return onScenario(name, (c, prod, qa, slack) -> {
             Path conf = b.work.resolve(name + ".conf");
             Files.writeString(conf, IcgcPeer.config(realConf, Map.of(IcgcWesBench.PROD, prod, IcgcWesBench.QA, qa)));
             IcgcWesBench.sh(b.work, "sync");
@@ -135,16 +146,12 @@ final class IcgcPeerFigures {
             b.check("4 " + label + ": exit status", p.exit() == 0, "exit " + p.exit() + String.format(Locale.ROOT,
                     ", %.2f s in main()", p.innerSeconds()), "exit 0", "log: " + p.log());
             return finish(label, c, prod, qa, p.wallNs(), p.gitCalls());
-        }
+        });
     }
 
     private Pass caravanPass(String interval) throws Exception {
         String name = "peer-" + (++passes) + "-caravan-" + (interval == null ? "paced" : "nopause");
-        Path[] c = copies(name);
-        try (IcgcWesBench.Rdpc prod = new IcgcWesBench.Rdpc(IcgcWesBench.PROD);
-             IcgcWesBench.Rdpc qa = new IcgcWesBench.Rdpc(IcgcWesBench.QA); SlackCapture slack = new SlackCapture()) {
-            b.preload(prod, "RUNNING");
-            b.finishScenario(prod);
+        return onScenario(name, (c, prod, qa, slack) -> {
             Path log = b.work.resolve(name + ".log");
             Path gitLog = b.work.resolve(name + ".log.git-calls");
             IcgcWesBench.Once once = b.caravanOnce(jar, convertedFile, c[0], c[1], interval, prod, qa, slack, log,
@@ -152,7 +159,7 @@ final class IcgcPeerFigures {
             String label = "Caravan " + name;
             b.check("4 " + label + ": exit status", once.exit() == 0, "exit " + once.exit(), "exit 0", "log: " + log);
             return finish(label, c, prod, qa, once.ns(), IcgcPeer.lines(gitLog));
-        }
+        });
     }
 
     /** The checks every pass gets (tree moved as expected, the pass's commit on the remote), then its figures. */
