@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -51,17 +52,17 @@ public final class AwsBatchBench {
               "workflow_name": "wgs",
               "bucket": "bench-out",
               "analyses": [
-                {"name": "align", "job_definition": "align", "queue": "bench-q", "description": "align reads",
+                {"job_definition": "align", "queue": "bench-q", "description": "align reads",
                  "parameters": {"input": "{_filepath}", "output": "s3://{bucket}/{project_name}/{_sample}/align.bam"},
                  "containerOverrides": {"vcpus": 4, "memory": 16000},
                  "outputs": ["s3://{bucket}/{project_name}/{_sample}/align.bam"]},
-                {"name": "dedup", "job_definition": "dedup", "queue": "bench-q",
+                {"job_definition": "dedup", "queue": "bench-q",
                  "parameters": {"input": "s3://{bucket}/{project_name}/{_sample}/align.bam"},
                  "outputs": ["s3://{bucket}/{project_name}/{_sample}/dedup.bam"]},
-                {"name": "call", "job_definition": "call", "queue": "bench-q",
+                {"job_definition": "call", "queue": "bench-q",
                  "parameters": {"input": "s3://{bucket}/{project_name}/{_sample}/dedup.bam"},
                  "outputs": ["s3://{bucket}/{project_name}/{_sample}/calls.vcf"]},
-                {"name": "qc", "job_definition": "qc", "queue": "bench-q",
+                {"job_definition": "qc", "queue": "bench-q",
                  "parameters": {"input": "s3://{bucket}/{project_name}/{_sample}/calls.vcf"},
                  "outputs": ["s3://{bucket}/{project_name}/{_sample}/qc.json"]}
               ]
@@ -71,13 +72,40 @@ public final class AwsBatchBench {
     record Run(String code, String out, String err, double seconds) {
     }
 
+    /** One row of the table: a pass of one program. */
+    record Row(String pass, String program, long onAws, String time, double rate, String throttled, long duplicates,
+               long lost, String calls, String memory) {
+        String md() {
+            return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", pass, program,
+                    onAws < 0 ? "-" : Long.toString(onAws), time, rate < 0 ? "-" : String.format(Locale.ROOT, "%.1f", rate),
+                    throttled, duplicates < 0 ? "-" : Long.toString(duplicates), lost < 0 ? "-" : Long.toString(lost), calls,
+                    memory);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "bench/out/aws").toAbsolutePath();
-        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 2500;
+        List<String> pos = new ArrayList<>();
+        Optional<String> peerArg = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--peer") && i + 1 < args.length) {
+                peerArg = Optional.of(args[++i]);
+            } else {
+                pos.add(args[i]);
+            }
+        }
+        Path out = Path.of(pos.size() > 0 ? pos.get(0) : "bench/out/aws").toAbsolutePath();
+        int samples = pos.size() > 1 ? Integer.parseInt(pos.get(1)) : 2500;
         Files.createDirectories(out);
         System.setProperty("aws.accessKeyId", "testing");
         System.setProperty("aws.secretAccessKey", "testing");
-        List<String> rows = new ArrayList<>();
+        Object located = AwsPeer.locate(Path.of("").toAbsolutePath(), peerArg);
+        AwsPeer peer = located instanceof AwsPeer p ? p : null;
+        String peerNote = peer != null ? "aws-batch-helpers: " + peer.describe() + ", run by " + AwsPeer.PYTHON
+                + " through bench/peers/aws_batch_helpers.py" : "aws-batch-helpers " + located;
+        System.err.println(peerNote);
+        String loadBefore = load();
+        List<Row> rows = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -97,54 +125,185 @@ public final class AwsBatchBench {
             int jobs = samples * 4;
 
             // --- 1: through the 50/s throttling proxy, Caravan's default submit-rate (50/s) ---------------
-            reset(motoUri);
-            if (System.getenv("BENCH_SKIP_THROTTLED") == null) try (ThrottlingProxy proxy = new ThrottlingProxy(motoUri, 50)) {
-                Path run = prepare(out.resolve("throttled"), proxy.endpoint(), null, csv);
-                long heap0 = peakHeapReset();
-                Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
-                long heap = peakHeap();
-                double secs = submitSeconds(r);
-                long onAws = countOnAws(motoUri);
-                Check c = check(run, motoUri, jobs);
-                rows.add(String.format(Locale.ROOT, "| submit, 50/s throttling proxy, submit-rate 50 (default) | %d | %.1f s | %.1f jobs/s | %d of %d (%.2f%%) | %d | %d | %d MiB |",
-                        onAws, secs, onAws / secs, proxy.throttled.get(), proxy.submits.get(),
-                        100.0 * proxy.throttled.get() / Math.max(1, proxy.submits.get()), c.duplicates, c.lost, heap >> 20));
-                System.err.println("throttled: " + r.out.strip() + " heap0=" + heap0);
+            Row c1 = null;
+            Row p1 = null;
+            double c1Throttled = -1;
+            if (System.getenv("BENCH_SKIP_THROTTLED") == null) {
+                String pass = "submit through the 50/s proxy";
+                reset(motoUri);
+                try (ThrottlingProxy proxy = new ThrottlingProxy(motoUri, 50)) {
+                    c1 = caravanSubmit(pass, "Caravan (submit-rate 50, its default)", out.resolve("throttled"),
+                            proxy.endpoint(), null, csv, motoUri, jobs, proxy);
+                    c1Throttled = 100.0 * proxy.throttled.get() / Math.max(1, proxy.submits.get());
+                    rows.add(c1);
+                }
+                if (peer != null) {
+                    reset(motoUri);
+                    try (ThrottlingProxy proxy = new ThrottlingProxy(motoUri, 50)) {
+                        p1 = peerSubmit(peer, out.resolve("peer-throttled"), proxy.endpoint(), csv, motoUri, jobs, pass, proxy);
+                        rows.add(p1);
+                    }
+                    rows.add(ratioRow(pass, c1, p1));
+                } else {
+                    rows.add(skippedRow(pass, located));
+                }
             }
 
             // --- 2: straight to moto, no client-side limit ------------------------------------------------
+            String pass2 = "submit straight to moto";
             reset(motoUri);
-            Path run = prepare(out.resolve("unthrottled"), motoUri, "0", csv);
-            peakHeapReset();
-            Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
-            long heap = peakHeap();
-            double secs = submitSeconds(r);
-            long onAws = countOnAws(motoUri);
-            Check c = check(run, motoUri, jobs);
-            rows.add(String.format(Locale.ROOT, "| submit, straight to moto, submit-rate 0 (no limit) | %d | %.1f s | %.1f jobs/s | - | %d | %d | %d MiB |",
-                    onAws, secs, onAws / secs, c.duplicates, c.lost, heap >> 20));
-            System.err.println("unthrottled: " + r.out.strip());
+            Path run = out.resolve("unthrottled");
+            Row c2 = caravanSubmit(pass2, "Caravan (submit-rate 0: no limit)", run, motoUri, "0", csv, motoUri, jobs, null);
 
             // --- 3: status pass over everything in flight --------------------------------------------------
+            String pass3 = "status pass";
             peakHeapReset();
             Run st = caravan("project", "status", "bench", "--config", run.resolve("c.properties").toString());
-            heap = peakHeap();
+            long heap = peakHeap();
             Matcher m = Pattern.compile("\\((\\d+) DescribeJobs calls for (\\d+) jobs in flight, (\\d+) ms\\)").matcher(st.out);
             if (!m.find()) {
                 throw new IllegalStateException("no status line in: " + st.out + st.err);
             }
-            rows.add(String.format(Locale.ROOT, "| status pass (DescribeJobs) | %s | %.2f s (command %.1f s) | %s calls | - | - | - | %d MiB |",
-                    m.group(2), Integer.parseInt(m.group(3)) / 1000.0, st.seconds, m.group(1), heap >> 20));
+            double statusSecs = Integer.parseInt(m.group(3)) / 1000.0;
+            int inFlight = Integer.parseInt(m.group(2));
+            int describeCalls = Integer.parseInt(m.group(1));
+            Row c3 = new Row(pass3, "Caravan", inFlight, String.format(Locale.ROOT, "%.2f s (command %.1f s)", statusSecs,
+                    st.seconds), -1, "-", -1, -1, describeCalls + " DescribeJobs, 4 side by side", (heap >> 20) + " MiB heap");
             System.err.println("status: " + st.out.strip());
+
+            Row p2 = null;
+            AwsPeer.Run ps = null;
+            if (peer != null) {
+                reset(motoUri);
+                Path pdir = out.resolve("peer-unthrottled");
+                p2 = peerSubmit(peer, pdir, motoUri, csv, motoUri, jobs, pass2, null);
+                ps = peer.run(pdir, motoUri, "status", "status", "bench/wgs.json");
+                AwsPeer.check(ps, "status");
+            }
+            rows.add(c2);
+            if (p2 != null) {
+                rows.add(p2);
+                rows.add(ratioRow(pass2, c2, p2));
+            } else {
+                rows.add(skippedRow(pass2, located));
+            }
+            rows.add(c3);
+            if (ps != null) {
+                rows.add(new Row(pass3, "aws-batch-helpers", -1, String.format(Locale.ROOT, "%.2f s (process %.1f s)",
+                        ps.innerSeconds(), ps.wallSeconds()), -1, "-", -1, -1, ps.calls("DescribeJobs") + " DescribeJobs, one at a time;"
+                        + " first " + ps.calls("ListObjectsV2") + " ListObjectsV2 (its S3 output check)", ps.maxRssKib() / 1024 + " MiB RSS"));
+                rows.add(new Row(pass3, "ratio Caravan ÷ aws-batch-helpers", -1, String.format(Locale.ROOT,
+                        "%.2f× (DescribeJobs pass ÷ its command); %.2f× (whole commands, JVM and interpreter start included)",
+                        statusSecs / ps.innerSeconds(), st.seconds / ps.wallSeconds()), -1, "-", -1, -1, "-", "-"));
+            } else {
+                rows.add(skippedRow(pass3, located));
+            }
+
+            // --- issue 15's targets --------------------------------------------------------------------------
+            if (p2 != null) {
+                targets.add(target("submit straight to moto: ≥ 2× aws-batch-helpers' jobs/s", c2.rate() >= 2 * p2.rate(),
+                        String.format(Locale.ROOT, "%.1f ÷ %.1f jobs/s = %.2f×", c2.rate(), p2.rate(), c2.rate() / p2.rate())));
+            } else {
+                targets.add("| submit straight to moto: ≥ 2× aws-batch-helpers' jobs/s | Caravan " + String.format(Locale.ROOT,
+                        "%.1f jobs/s", c2.rate()) + " | skipped: no peer |");
+            }
+            if (c1 != null) {
+                boolean ok = c1.rate() >= 49.5 && c1.duplicates() == 0 && c1.lost() == 0 && c1Throttled < 1.0;
+                targets.add(target("submit through the 50/s proxy: ≥ 49.5 jobs/s, < 1% throttled, 0 duplicates, 0 lost", ok,
+                        String.format(Locale.ROOT, "%.1f jobs/s, %s throttled, %d duplicates, %d lost", c1.rate(), c1.throttled(),
+                                c1.duplicates(), c1.lost())));
+            }
+            if (ps != null) {
+                int expected = (inFlight + 99) / 100;
+                targets.add(target("status pass: ≤ 0.5× aws-batch-helpers' time, ⌈in flight / 100⌉ DescribeJobs",
+                        statusSecs <= 0.5 * ps.innerSeconds() && describeCalls == expected,
+                        String.format(Locale.ROOT, "%.2f s ÷ %.2f s = %.2f×; %d calls for %d in flight (⌈/100⌉ = %d)", statusSecs,
+                                ps.innerSeconds(), statusSecs / ps.innerSeconds(), describeCalls, inFlight, expected)));
+            } else {
+                targets.add("| status pass: ≤ 0.5× aws-batch-helpers' time | Caravan " + String.format(Locale.ROOT, "%.2f s",
+                        statusSecs) + " | skipped: no peer |");
+            }
         } finally {
             moto.descendants().forEach(ProcessHandle::destroy);
             moto.destroy();
         }
-        String table = "| pass | jobs | time | rate | throttled answers | duplicates | lost | peak heap |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", rows) + "\n";
+        String table = "- " + Runtime.getRuntime().availableProcessors() + " cores, java " + System.getProperty("java.version")
+                + ", " + samples + " samples × 4 analyses, load average before " + loadBefore + ", after " + load() + "\n- "
+                + peerNote + "\n\n"
+                + "| pass | program | jobs on AWS | time | jobs/s | throttled answers | duplicates | lost | API calls | memory |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+                + String.join("\n", rows.stream().map(Row::md).toList()) + "\n\n"
+                + "| issue 15 target | figure | result |\n| --- | --- | --- |\n" + String.join("\n", targets) + "\n";
         Files.writeString(out.resolve("results.md"), table);
         System.out.print(table);
         System.exit(0);
+    }
+
+    /** Caravan's own way: {@code project import}, {@code create} (not timed), then the timed {@code project submit}. */
+    static Row caravanSubmit(String pass, String program, Path dir, URI endpoint, String submitRate, Path csv, URI moto,
+                             int jobs, ThrottlingProxy proxy) throws Exception {
+        Path run = prepare(dir, endpoint, submitRate, csv);
+        peakHeapReset();
+        Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
+        long heap = peakHeap();
+        double secs = submitSeconds(r);
+        long onAws = countOnAws(moto);
+        Check c = check(run, moto, jobs);
+        System.err.println(pass + ": " + r.out.strip());
+        return new Row(pass, program, onAws, String.format(Locale.ROOT, "%.1f s", secs), onAws / secs,
+                proxy == null ? "-" : throttled(proxy), c.duplicates, c.lost,
+                proxy == null ? "-" : proxy.submits.get() + " SubmitJob", (heap >> 20) + " MiB heap");
+    }
+
+    static String throttled(ThrottlingProxy proxy) {
+        return String.format(Locale.ROOT, "%d of %d (%.2f%%)", proxy.throttled.get(), proxy.submits.get(),
+                100.0 * proxy.throttled.get() / Math.max(1, proxy.submits.get()));
+    }
+
+    static String target(String what, boolean ok, String figure) {
+        return "| " + what + " | " + figure + " | " + (ok ? "PASS" : "FAIL") + " |";
+    }
+
+    static Row ratioRow(String pass, Row caravan, Row peer) {
+        return new Row(pass, "ratio Caravan ÷ aws-batch-helpers", -1, String.format(Locale.ROOT, "%.2f× the jobs/s",
+                caravan.rate() / peer.rate()), -1, "-", -1, -1, "-", "-");
+    }
+
+    static Row skippedRow(String pass, Object why) {
+        return new Row(pass, "aws-batch-helpers", -1, String.valueOf(why), -1, "-", -1, -1, "-", "-");
+    }
+
+    /**
+     * aws-batch-helpers' own way: {@code batch_project import}, {@code create}, then {@code submit} against
+     * {@code endpoint}. Its rate is the jobs on AWS over the time in the submit command (interpreter start and imports
+     * excluded, as Caravan's figure excludes the JVM's start); lost: jobs of the project without a job id that AWS has.
+     */
+    static Row peerSubmit(AwsPeer peer, Path dir, URI endpoint, Path csv, URI moto, int jobs, String pass,
+                          ThrottlingProxy proxy) throws Exception {
+        clean(dir);
+        AwsPeer.check(peer.run(dir, moto, "import", "import", "bench", "--metadata", csv.toString()), "import");
+        AwsPeer.check(peer.run(dir, moto, "create", "create", "bench", "--template", csv.resolveSibling("workflow.json").toString()), "create");
+        AwsPeer.Run r = peer.run(dir, endpoint, "submit", "submit", "bench/wgs.json");
+        OnAws aws = onAws(moto);
+        Set<String> saved = AwsPeer.savedJobIds(dir.resolve("bench/wgs.json"));
+        long lost = jobs - saved.stream().filter(aws.ids()::contains).count();
+        long dup = aws.duplicates();
+        List<JobSummary> all = aws.all();
+        String time = String.format(Locale.ROOT, "%.1f s (process %.1f s)%s", r.innerSeconds(), r.wallSeconds(),
+                r.exit() == 0 ? "" : ", exit " + r.exit() + ": ids not saved");
+        System.err.println("aws-batch-helpers " + pass + ": exit " + r.exit() + ", " + r.calls() + ", attempts " + r.attempts());
+        return new Row(pass, "aws-batch-helpers", all.size(), time, all.size() / r.innerSeconds(),
+                proxy == null ? "-" : throttled(proxy), dup, lost,
+                r.calls("SubmitJob") + " SubmitJob (" + r.retries("SubmitJob") + " retried), " + r.calls("ListObjectsV2")
+                        + " ListObjectsV2", r.maxRssKib() / 1024 + " MiB RSS");
+    }
+
+    static String load() {
+        try {
+            return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /** The submit pass: the cycle's time as the command reports it ("... in N ms"). */
@@ -159,8 +318,11 @@ public final class AwsBatchBench {
     record Check(long duplicates, long lost) {
     }
 
-    /** Duplicates: AWS jobs sharing a name. Lost: jobs of the tree without a run id that AWS has (or skipped). */
-    static Check check(Path run, URI moto, int jobs) throws IOException {
+    /** Every job AWS has, their ids, and how many share a name with an earlier one (duplicates). */
+    record OnAws(List<JobSummary> all, Set<String> ids, long duplicates) {
+    }
+
+    static OnAws onAws(URI moto) {
         List<JobSummary> all = listAll(moto);
         Set<String> names = new HashSet<>();
         Set<String> ids = new HashSet<>();
@@ -171,6 +333,14 @@ public final class AwsBatchBench {
             }
             ids.add(s.jobId());
         }
+        return new OnAws(all, ids, dup);
+    }
+
+    /** Duplicates: AWS jobs sharing a name. Lost: jobs of the tree without a run id that AWS has (or skipped). */
+    static Check check(Path run, URI moto, int jobs) throws IOException {
+        OnAws aws = onAws(moto);
+        Set<String> ids = aws.ids();
+        long dup = aws.duplicates();
         long recorded;
         try (Stream<Path> s = Files.walk(run.resolve("tracking/jobs/bench/wgs"))) {
             recorded = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("run."))
@@ -202,13 +372,18 @@ public final class AwsBatchBench {
         return listAll(moto).size();
     }
 
-    static Path prepare(Path run, URI endpoint, String submitRate, Path csv) throws Exception {
-        if (Files.exists(run)) {
-            try (Stream<Path> s = Files.walk(run)) {
+    /** An empty folder {@code dir}, whatever was there. */
+    static void clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        Files.createDirectories(run);
+        Files.createDirectories(dir);
+    }
+
+    static Path prepare(Path run, URI endpoint, String submitRate, Path csv) throws Exception {
+        clean(run);
         Properties p = new Properties();
         p.put("camel.main.name", "caravan-bench");
         p.put("caravan.tracking.dir", run.resolve("tracking").toString());

@@ -57,28 +57,44 @@ public final class IcgcWesBench {
     static final long ICGC_PAUSE_NS = 5_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path root = Path.of("").toAbsolutePath();
-    private final Path work = root.resolve("target/bench-icgc");
+    final Path root = Path.of("").toAbsolutePath();
+    final Path work = root.resolve("target/bench-icgc");
     private final Path shared = Path.of(Optional.ofNullable(System.getenv("CARAVAN_SHARED")).orElse("../shared"))
             .toAbsolutePath();
     private final List<String[]> rows = new ArrayList<>();
-    private Path template;
-    private Path remote;
+    Path template;
+    Path remote;
     private List<String[]> inFlight; // job path, run id (sorted by path)
     private int copies;
     /** False during the JVM warm-up run: its checks are not reported. */
     private boolean reporting = true;
 
     public static void main(String[] args) throws Exception {
-        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int repeats = 3;
+        Optional<String> peer = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--peer") && i + 1 < args.length) {
+                peer = Optional.of(args[++i]);
+            } else {
+                repeats = Integer.parseInt(args[i]);
+            }
+        }
         IcgcWesBench b = new IcgcWesBench();
+        b.peerArg = peer;
         int failed = b.run(repeats);
         System.exit(failed == 0 ? 0 : 1);
     }
 
+    private Optional<String> peerArg = Optional.empty();
+
+    /** {@code --peer DIR}: a copy of ICGC's tracking repo holding scripts/scheduler.py (figure 4). */
+    Optional<String> peerArg() {
+        return peerArg;
+    }
+
     // --- results ---------------------------------------------------------------------------------
 
-    private void row(String figure, String value, String target, String result, String how) {
+    void row(String figure, String value, String target, String result, String how) {
         if (!reporting) {
             return;
         }
@@ -86,11 +102,11 @@ public final class IcgcWesBench {
         System.err.println("[icgc-bench] " + figure + ": " + value + " (" + result + ")");
     }
 
-    private void timed(String figure, long ns, long target, String how) {
+    void timed(String figure, long ns, long target, String how) {
         row(figure, ms(ns), target < 0 ? "-" : "≤ " + ms(target), target < 0 ? "info" : ns <= target ? "PASS" : "FAIL", how);
     }
 
-    private void check(String figure, boolean ok, String value, String target, String how) {
+    void check(String figure, boolean ok, String value, String target, String how) {
         row(figure, value, target, ok ? "PASS" : "FAIL", how);
     }
 
@@ -140,14 +156,15 @@ public final class IcgcWesBench {
         Files.writeString(convertedFile, IcgcConfigConverter.convert(conf));
 
         String only = Optional.ofNullable(System.getenv("ICGC_BENCH_ONLY")).orElse("");
-        if (!only.equals("once")) {
+        if (only.isEmpty() || only.equals("daemon")) {
             daemonFigures(converted, repeats);
         }
-        if (!only.equals("daemon")) {
+        if (only.isEmpty() || only.equals("once")) {
             onceFigures(jar, convertedFile, repeats);
         }
-        row("ICGC scheduler.py, same scenario (from the issue)", "4.4 s + 10 × 5 s pauses", "-", "info",
-                "57 git subprocess calls, 2 token calls, 16 GraphQL calls, 10 submissions; not re-measured here");
+        if (only.isEmpty() || only.equals("peer")) {
+            new IcgcPeerFigures(this, jar, convertedFile, conf).run(repeats);
+        }
         return report();
     }
 
@@ -230,7 +247,12 @@ public final class IcgcWesBench {
         sh(template, "git init -q -b main && git add -A && git -c user.name=Bench -c user.email=bench@localhost"
                 + " -c commit.gpgsign=false commit -q -m 'ICGC tracking jobs 2021-09-01' && git repack -adq"
                 + " && git clone -q --bare . '" + remote + "' && git remote add origin '" + remote + "'"
-                + " && git fetch -q origin && git checkout -q -b scheduler");
+                + " && git fetch -q origin && git checkout -q -b scheduler"
+                // as ICGC's clone was: an identity, main tracking origin/main, scheduler on the remote (scheduler.py
+                // pulls main and pushes scheduler with the git CLI)
+                + " && git config user.name Bench && git config user.email bench@localhost"
+                + " && git config commit.gpgsign false && git branch -q -u origin/main main"
+                + " && git push -q -u origin scheduler");
         inFlight = new ArrayList<>();
         try (Stream<Path> s = Files.find(template.resolve("jobs"), 4, (p, a) -> a.isDirectory()
                 && p.getParent().getFileName().toString().equals("queued")
@@ -251,7 +273,7 @@ public final class IcgcWesBench {
     }
 
     /** A fresh tracking clone: the working tree hard-linked (jobs are moved, never written in place), .git copied. */
-    private Path freshCopy() throws Exception {
+    Path freshCopy() throws Exception {
         Path dest = work.resolve("run-" + (++copies));
         Files.createDirectories(dest);
         sh(work, "cp -al template/jobs '" + dest + "/jobs' && cp -a template/.git '" + dest + "/.git' && sync");
@@ -324,13 +346,13 @@ public final class IcgcWesBench {
         }
     }
 
-    private void preload(Rdpc prod, String firstState) {
+    void preload(Rdpc prod, String firstState) {
         for (String[] f : inFlight) {
             prod.emu.preload(f[1], firstState, UUID.randomUUID().toString());
         }
     }
 
-    private void finishScenario(Rdpc prod) {
+    void finishScenario(Rdpc prod) {
         for (int i = 0; i < 16; i++) {
             prod.emu.finish(inFlight.get(i)[1], i < 10 ? "COMPLETE" : i < 14 ? "EXECUTOR_ERROR" : "RUNNING");
         }
@@ -360,7 +382,7 @@ public final class IcgcWesBench {
                 "ICGC: 10");
     }
 
-    private void checkTree(String label, Path tracking) throws IOException {
+    void checkTree(String label, Path tracking) throws IOException {
         long completed = countJobs(tracking, "completed");
         long queued = countJobs(tracking, "queued");
         long backlog = countJobs(tracking, "backlog");
@@ -470,51 +492,76 @@ public final class IcgcWesBench {
             finishScenario(prod);
             Files.createDirectories(copy.resolve(".git/caravan"));
             Files.writeString(copy.resolve(".git/caravan/last-push"), Long.toString(System.currentTimeMillis()));
-            List<String> cmd = new ArrayList<>(List.of("java"));
-            cmd.addAll(javaOpts());
-            cmd.addAll(List.of("-jar", jar.toString(), "cycle", "--once", "--config", convertedFile.toString()));
-            Map<String, String> d = new LinkedHashMap<>();
-            d.put("caravan.tracking.dir", copy.toString());
-            d.put("caravan.tracking.remote", remote.toString());
-            d.put("caravan.work.dir", copy + "-work");
-            for (Map.Entry<String, Rdpc> e : Map.of(PROD, prod, QA, qa).entrySet()) {
-                String k = "caravan.env." + e.getKey() + ".";
-                d.put(k + "url", e.getValue().emu.url());
-                d.put(k + "graphql-url", e.getValue().emu.graphqlUrl());
-                d.put(k + "token-url", e.getValue().emu.tokenUrl());
-                d.put(k + "submit-interval", "0s");
-            }
-            d.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("once-" + copies + ".log").toFile());
-            Map<String, String> env = pb.environment();
-            env.put("PROD_CLIENT_ID", PROD + "-client");
-            env.put("PROD_CLIENT_SECRET", PROD + "-secret");
-            env.put("PROD_API_TOKEN", PROD + "-api-token");
-            env.put("QA_CLIENT_ID", QA + "-client");
-            env.put("QA_CLIENT_SECRET", QA + "-secret");
-            env.put("QA_API_TOKEN", QA + "-api-token");
-            env.put("SLACK_HOOK_URL", slack.url());
-            sh(work, "sync");
+            Path log = work.resolve("once-" + copies + ".log");
             java.time.LocalTime wallStart = java.time.LocalTime.now();
-            long t0 = System.nanoTime();
-            Process proc = pb.start();
-            boolean ended = proc.waitFor(5, TimeUnit.MINUTES);
-            long t1 = System.nanoTime();
-            onceParts.add(parts(work.resolve("once-" + copies + ".log"), wallStart, t1 - t0));
-            if (!ended) {
-                proc.destroyForcibly();
-            }
+            Once once = caravanOnce(jar, convertedFile, copy, remote, "0s", prod, qa, slack, log, Optional.empty());
+            onceParts.add(parts(log, wallStart, once.ns()));
             String label = "cycle --once run " + copies;
-            check("2 " + label + ": exit status", ended && proc.exitValue() == 0,
-                    ended ? "exit " + proc.exitValue() : "timed out", "exit 0", "log: " + work.resolve("once-" + copies + ".log"));
+            check("2 " + label + ": exit status", once.exit() == 0, once.exit() >= 0 ? "exit " + once.exit() : "timed out",
+                    "exit 0", "log: " + log);
             checkTree(label, copy);
             if (first) {
                 checkCalls(label, prod, qa, true);
             }
             sh(work, "rm -rf '" + copy + "' '" + copy + "-work'");
-            return t1 - t0;
+            return once.ns();
         }
+    }
+
+    /** One {@code cycle --once} process: wall time from start to exit, exit status (-1: killed after 5 minutes). */
+    record Once(long ns, int exit) {
+    }
+
+    /**
+     * {@code java -jar caravan.jar cycle --once --config <converted job-scheduler.conf>} on {@code copy}, pushing to
+     * {@code remote}, on the emulators given; {@code interval} overrides the converted submit-interval unless null;
+     * {@code shim} puts a git-logging shim first on the PATH ({dir, log}).
+     */
+    Once caravanOnce(Path jar, Path convertedFile, Path copy, Path remote, String interval, Rdpc prod, Rdpc qa,
+                     SlackCapture slack, Path log, Optional<Path[]> shim) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(javaOpts());
+        cmd.addAll(List.of("-jar", jar.toString(), "cycle", "--once", "--config", convertedFile.toString()));
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("caravan.tracking.dir", copy.toString());
+        d.put("caravan.tracking.remote", remote.toString());
+        d.put("caravan.work.dir", copy + "-work");
+        for (Map.Entry<String, Rdpc> e : Map.of(PROD, prod, QA, qa).entrySet()) {
+            String k = "caravan.env." + e.getKey() + ".";
+            d.put(k + "url", e.getValue().emu.url());
+            d.put(k + "graphql-url", e.getValue().emu.graphqlUrl());
+            d.put(k + "token-url", e.getValue().emu.tokenUrl());
+            if (interval != null) {
+                d.put(k + "submit-interval", interval);
+            }
+        }
+        d.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(credentials(slack));
+        shim.ifPresent(x -> IcgcPeer.shimEnv(pb.environment(), x[0], x[1]));
+        sh(work, "sync");
+        long t0 = System.nanoTime();
+        Process proc = pb.start();
+        boolean ended = proc.waitFor(5, TimeUnit.MINUTES);
+        long t1 = System.nanoTime();
+        if (!ended) {
+            proc.destroyForcibly();
+        }
+        return new Once(t1 - t0, ended ? proc.exitValue() : -1);
+    }
+
+    /** The environment variables the real job-scheduler.conf names, for both programs. */
+    static Map<String, String> credentials(SlackCapture slack) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PROD_CLIENT_ID", PROD + "-client");
+        env.put("PROD_CLIENT_SECRET", PROD + "-secret");
+        env.put("PROD_API_TOKEN", PROD + "-api-token");
+        env.put("QA_CLIENT_ID", QA + "-client");
+        env.put("QA_CLIENT_SECRET", QA + "-secret");
+        env.put("QA_API_TOKEN", QA + "-api-token");
+        env.put("SLACK_HOOK_URL", slack.url());
+        return env;
     }
 
     private final List<long[]> onceParts = new ArrayList<>();

@@ -10,11 +10,14 @@ import java.util.Optional;
  * The RDPC GraphQL run query. Several runs go in ONE request, one aliased field per run:
  * <pre>
  * query CaravanRuns($r0: String!, $r1: String!) {
- *   r0: runs(filter: {runId: $r0}) { runId state sessionId errorReport engineParameters { launchDir projectDir workDir resume revision } }
- *   r1: runs(filter: {runId: $r1}) { ... }
+ *   r0: runs(filter: {runId: $r0}) { content { runId state sessionId errorReport engineParameters { launchDir ... } } }
+ *   r1: runs(filter: {runId: $r1}) { content { ... } }
  * }
  * </pre>
- * Aliases are plain GraphQL, so this works against any server with the {@code runs(filter: {runId})} query.
+ * On RDPC {@code runs} returns a page, {@code RunsSearchResult { content: [Run!], info }} (workflow-api's schema;
+ * ICGC's own scheduler asks {@code runs(filter: {runId: $runId}) { content { ... } }} and reads
+ * {@code data.runs.content[0]}), so Run fields are selected through {@code content}: selected on the page itself they
+ * are a validation error and the server answers no data at all. Aliases are plain GraphQL.
  */
 final class ArgoGraphql {
 
@@ -31,8 +34,8 @@ final class ArgoGraphql {
         }
         q.append(") {");
         for (int i = 0; i < runIds.size(); i++) {
-            q.append(" r").append(i).append(": runs(filter: {runId: $r").append(i).append("}) { ").append(FIELDS)
-                    .append(" }");
+            q.append(" r").append(i).append(": runs(filter: {runId: $r").append(i).append("}) { content { ").append(FIELDS)
+                    .append(" } }");
         }
         q.append(" }");
         ObjectNode body = Texts.JSON.createObjectNode();
@@ -45,19 +48,15 @@ final class ArgoGraphql {
     }
 
     /**
-     * The answer for run {@code i}: empty when the server has no such run; the run object otherwise.
-     * {@code runs} may come as a list or as a page object ({@code {content: [...]}}); the entry whose
-     * {@code runId} matches wins.
+     * The answer for run {@code i}: the entry of {@code r<i>.content} whose {@code runId} matches; empty when the server
+     * has no such run (an empty or null {@code content}).
      */
     static Optional<JsonNode> run(JsonNode data, int i, String runId) {
-        JsonNode field = data.get("r" + i);
-        if (field != null && field.isObject() && field.has("content")) {
-            field = field.get("content");
-        }
-        if (field == null || !field.isArray()) {
+        JsonNode content = data.path("r" + i).path("content");
+        if (!content.isArray()) {
             return Optional.empty();
         }
-        for (JsonNode r : field) {
+        for (JsonNode r : content) {
             if (r != null && r.isObject() && runId.equals(Texts.text(r, "runId"))) {
                 return Optional.of(r);
             }

@@ -26,7 +26,8 @@ record RunInfo(String runId, String state, Optional<String> sessionId, Optional<
 
     /**
      * The directories a run used, as the engine parameters it was submitted with; a missing one is null. Names in
-     * Caravan's words; each dialect spells them its own way ({@code launch_dir} / {@code launchDir}).
+     * Caravan's words: both dialects take them in snake_case ({@code launch_dir}); RDPC's GraphQL shows them in
+     * camelCase ({@code launchDir}).
      */
     record Dirs(String launch, String project, String work) {
 
@@ -36,12 +37,17 @@ record RunInfo(String runId, String state, Optional<String> sessionId, Optional<
             return launch == null && project == null && work == null;
         }
 
-        /** {@code launch_dir}, {@code project_dir}, {@code work_dir} (GA4GH) or {@code launchDir}, ... (ARGO), set ones only. */
-        Map<String, String> asParams(Dialect d) {
+        /**
+         * {@code launch_dir}, {@code project_dir}, {@code work_dir}, set ones only. Both dialects spell them so: WES
+         * 1.1.0, and RDPC, whose run request is snake_case ({@code @JsonNaming(SnakeCaseStrategy)} with
+         * {@code ignoreUnknown} in workflow-api's {@code RunRequest}): a camelCase {@code launchDir} would be dropped
+         * without a word and the run started in the server's default directories.
+         */
+        Map<String, String> asParams() {
             Map<String, String> m = new LinkedHashMap<>();
-            put(m, d == Dialect.ARGO ? "launchDir" : "launch_dir", launch);
-            put(m, d == Dialect.ARGO ? "projectDir" : "project_dir", project);
-            put(m, d == Dialect.ARGO ? "workDir" : "work_dir", work);
+            put(m, "launch_dir", launch);
+            put(m, "project_dir", project);
+            put(m, "work_dir", work);
             return m;
         }
 

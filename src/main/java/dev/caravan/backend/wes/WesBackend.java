@@ -192,7 +192,7 @@ final class WesBackend implements Backend {
     }
 
     private HttpRequest.Builder ga4ghPost(SubmitRequest request, Launch launch) throws BackendException {
-        Map<String, String> engine = new LinkedHashMap<>(launch.dirs().asParams(Dialect.GA4GH));
+        Map<String, String> engine = new LinkedHashMap<>(launch.dirs().asParams());
         s.workflowVersion().ifPresent(v -> engine.put("revision", v));
         s.offline().ifPresent(v -> engine.put("offline", v.toString()));
         launch.resume().ifPresent(v -> engine.put("resume", v));
@@ -215,7 +215,7 @@ final class WesBackend implements Backend {
         body.put("workflow_url", s.workflowUrl());
         body.set("workflow_params", workflowParams(request));
         ObjectNode engine = body.putObject("workflow_engine_params");
-        launch.dirs().asParams(Dialect.ARGO).forEach(engine::put);
+        launch.dirs().asParams().forEach(engine::put);
         s.workflowVersion().ifPresent(v -> engine.put("revision", v));
         s.offline().ifPresent(v -> engine.put("offline", v));
         launch.resume().ifPresent(v -> engine.put("resume", v));

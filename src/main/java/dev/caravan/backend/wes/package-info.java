@@ -12,8 +12,9 @@
  *   resubmitted job (session and directories). Page tokens are opaque strings; the list ends at an empty or absent
  *   {@code next_page_token}.</li>
  *   <li>argo: {@code POST <url>/runs} with a JSON body {@code {workflow_url, workflow_params, workflow_engine_params:
- *   {launchDir, projectDir, workDir, revision, offline, resume}, tags}}. State: the RDPC GraphQL API, one request per
- *   poll batch of up to 100 runs (aliased {@code runs(filter: {runId})} fields, see
+ *   {launch_dir, project_dir, work_dir, revision, offline, resume}, tags}} (snake_case, as RDPC's {@code RunRequest}
+ *   reads it; it ignores keys it does not know, {@code offline} among them). State: the RDPC GraphQL API, one request
+ *   per poll batch of up to 100 runs (aliased {@code runs(filter: {runId}) { content { ... } }} fields, see
  *   {@link dev.caravan.backend.wes.ArgoGraphql}). Page tokens are integers.</li>
  *   <li>Both: tags {@code caravan_job} (group/batch/job), {@code caravan_token} (the attempt token),
  *   {@code caravan_attempt}; {@code POST /runs/{id}/cancel}; {@code GET /service-info} for health.</li>

@@ -49,7 +49,7 @@ class WesArgoTest {
     }
 
     @Test
-    void submitsAJsonRunRequestWithCamelCaseEngineParams() throws Exception {
+    void submitsAJsonRunRequestWithSnakeCaseEngineParams() throws Exception {
         WesBackend b = fx.backend();
         SubmitRequest req = WesFixture.request("job.0005");
         String runId = b.submit(req);
@@ -63,9 +63,12 @@ class WesArgoTest {
         assertThat(body.path("workflow_params").path("api_token").asText()).isEqualTo(WesFixture.API_TOKEN);
         JsonNode engine = body.path("workflow_engine_params");
         String key = req.token().substring(req.token().indexOf('#') + 1);
-        assertThat(engine.path("launchDir").asText()).isEqualTo("/nfs-1-c1/launch/PACA-CA/2021-06-20/job.0005/" + key);
-        assertThat(engine.path("projectDir").asText()).isEqualTo("/nfs-1-c1/project/PACA-CA/2021-06-20/job.0005/" + key);
-        assertThat(engine.path("workDir").asText()).isEqualTo("/nfs-1-c1/work/PACA-CA/2021-06-20/job.0005/" + key);
+        // RDPC reads its run request in snake_case and drops unknown keys: camelCase directories would be lost
+        assertThat(engine.path("launch_dir").asText()).isEqualTo("/nfs-1-c1/launch/PACA-CA/2021-06-20/job.0005/" + key);
+        assertThat(engine.path("project_dir").asText()).isEqualTo("/nfs-1-c1/project/PACA-CA/2021-06-20/job.0005/" + key);
+        assertThat(engine.path("work_dir").asText()).isEqualTo("/nfs-1-c1/work/PACA-CA/2021-06-20/job.0005/" + key);
+        assertThat(engine.has("launchDir") || engine.has("projectDir") || engine.has("workDir")).isFalse();
+        assertThat(emu.run(runId).engine("work_dir")).isEqualTo("/nfs-1-c1/work/PACA-CA/2021-06-20/job.0005/" + key);
         assertThat(engine.path("revision").asText()).isEqualTo(WesFixture.REVISION);
         assertThat(engine.path("offline").isBoolean()).isTrue();
         assertThat(engine.has("resume")).isFalse();
@@ -86,8 +89,9 @@ class WesArgoTest {
         assertThat(b.poll(all)).containsEntry(a, RunStatus.inFlight("QUEUED")).containsEntry(c, RunStatus.inFlight("QUEUED"));
         assertThat(emu.count(Kind.GRAPHQL)).isEqualTo(1);
         String query = WesOpenApi.tree(emu.requests(Kind.GRAPHQL).get(0).bodyText()).path("query").asText();
-        assertThat(query).contains("r0: runs(filter: {runId: $r0})").contains("r2: runs(filter: {runId: $r2})")
+        assertThat(query).contains("r0: runs(filter: {runId: $r0}) { content {").contains("r2: runs(filter: {runId: $r2})")
                 .contains("sessionId").contains("errorReport").contains("engineParameters");
+        assertThat(emu.responseViolations()).isEmpty();
 
         emu.advanceAll();
         emu.advanceAll();

@@ -34,8 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An in-process WES on 127.0.0.1 (JDK HttpServer), in one of two dialects:
@@ -45,8 +43,9 @@ import java.util.regex.Pattern;
  *   {@code POST /runs/{id}/cancel}, {@code GET /service-info}; the session id is in {@code run_log.system_logs}
  *   ({@code "Session ID: <uuid>"}).</li>
  *   <li>{@link Dialect#ARGO}: ICGC-ARGO RDPC under {@value #ARGO_BASE}: JSON {@code POST /runs}, integer page tokens
- *   (none on the last page), and the GraphQL API at {@value #GRAPHQL_PATH} ({@code runs(filter: {runId})}, aliases
- *   allowed so several runs go in one request).</li>
+ *   (none on the last page), and the GraphQL API at {@value #GRAPHQL_PATH}, which enforces RDPC's schema
+ *   ({@code runs} returns {@code RunsSearchResult { content: [Run], info }}) and answers as RDPC's Apollo server does:
+ *   see {@link RdpcGraphql} for the schema and where it comes from.</li>
  * </ul>
  * Plus an OAuth2 token endpoint at {@value #TOKEN_PATH}. Runs move only when the test says so: {@link #advanceAll()}
  * (QUEUED → INITIALIZING → RUNNING → COMPLETE; CANCELING → CANCELED), {@link #advance}, {@link #finish}. A run gets
@@ -61,7 +60,12 @@ import java.util.regex.Pattern;
  *   <li>paths, fields, states and the error body {@code {msg, status_code}}: the WES 1.1.0 OpenAPI file
  *   ({@code ../shared/specs/wes-1.1.0.openapi.yaml}; tests validate requests and answers against it); ARGO's JSON
  *   run request ({@code workflow_url} required, {@code workflow_params}, {@code workflow_engine_params}) and its
- *   answer: ICGC-ARGO workflow-management's {@code RunsRequest} and {@code RunsApiController}.</li>
+ *   answer: ICGC-ARGO workflow-management's {@code RunsRequest} and {@code RunsApiController}. ARGO's engine
+ *   parameters are snake_case ({@code launch_dir}, {@code project_dir}, {@code work_dir}, {@code revision},
+ *   {@code resume}, {@code default_container}, {@code latest}: {@code @JsonNaming(SnakeCaseStrategy)} on workflow-api's
+ *   {@code RunRequest}/{@code EngineParameters} and workflow-management's {@code WorkflowEngineParams}, both with
+ *   {@code ignoreUnknown}): any other key, {@code launchDir} or {@code offline} say, is dropped without a word, as the
+ *   server drops it. GraphQL shows the kept ones in camelCase ({@code engineParameters { launchDir ... }}).</li>
  *   <li>{@link #endRunsWhere}: what a run ends in is its workflow's doing, and the workflow sees only its
  *   parameters; a test names the parameters whose runs fail, or keep running until cancelled.</li>
  *   <li>{@link #requireWorkflowParams}: a run the server cannot launch with its parameters is refused before it
@@ -102,17 +106,21 @@ public final class WesEmulator implements AutoCloseable {
     public record Run(String runId, String state, String sessionId, String workflowUrl, String workflowType,
                       String workflowTypeVersion, JsonNode workflowParams, Map<String, String> tags,
                       JsonNode engineParams, JsonNode errorReport) {
-        /** An engine parameter as text, in either dialect's spelling ({@code work_dir} / {@code workDir}). */
+        /** An engine parameter as text, in either spelling ({@code work_dir} / {@code workDir}). */
         public String engine(String name) {
             JsonNode v = engineParams == null ? null : engineParams.get(name);
+            if (v == null && engineParams != null) {
+                v = engineParams.get(snake(name));
+            }
             return v == null || v.isNull() ? null : v.asText();
         }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern GRAPHQL_RUNS = Pattern.compile(
-            "(?:([A-Za-z_][A-Za-z0-9_]*)\\s*:\\s*)?runs\\s*\\(\\s*filter\\s*:\\s*\\{\\s*runId\\s*:\\s*(\\$[A-Za-z_][A-Za-z0-9_]*|\"[^\"]*\")\\s*}\\s*\\)");
+    /** ARGO's engine parameters, as its RunRequest spells them; see the class comment. */
+    private static final Set<String> ARGO_ENGINE_PARAMS = Set.of("default_container", "revision", "resume", "launch_dir",
+            "project_dir", "work_dir", "latest");
     private static final Duration MAX_HOLD = Duration.ofSeconds(5);
 
     private enum FaultType { STATUS, ECHO, DELAY, LOSE }
@@ -158,6 +166,7 @@ public final class WesEmulator implements AutoCloseable {
 
     private final List<Map.Entry<Predicate<JsonNode>, String>> endings = new CopyOnWriteArrayList<>();
     private final Set<String> requiredParams = new LinkedHashSet<>();
+    private final RdpcGraphql rdpcGraphql = new RdpcGraphql();
 
     private long seq;
     private String clientId;
@@ -283,7 +292,7 @@ public final class WesEmulator implements AutoCloseable {
         preload(runId, state, sessionId);
         RunState r = runs.get(runId);
         r.tags.putAll(tags);
-        engineParams.forEach(r.engine::put);
+        engineParams.forEach((k, v) -> r.engine.put(dialect == Dialect.ARGO ? snake(k) : k, v));
         return this;
     }
 
@@ -662,12 +671,23 @@ public final class WesEmulator implements AutoCloseable {
         if (unlaunchable.isPresent()) {
             return unlaunchable.get();
         }
+        ObjectNode kept = JSON.createObjectNode();
+        if (engine.isObject()) {
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) engine::fields) {
+                if (!ARGO_ENGINE_PARAMS.contains(e.getKey()) || e.getValue().isNull()) {
+                    continue; // ignoreUnknown: dropped without a word
+                }
+                if (!e.getValue().isValueNode()) {
+                    return errorAnswer(400, "workflow_engine_params." + e.getKey() + " must be a string");
+                }
+                kept.put(e.getKey(), e.getValue().asText());
+            }
+        }
         JsonNode tags = body.path("tags");
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         RunState r = create("wes-" + HexFormat.of().formatHex(b), body.get("workflow_url").asText(), null, null,
-                body.get("workflow_params"), tags.isObject() ? tags : JSON.createObjectNode(),
-                engine.isObject() ? (ObjectNode) engine : JSON.createObjectNode());
+                body.get("workflow_params"), tags.isObject() ? tags : JSON.createObjectNode(), kept);
         return new Answer(200, JSON.createObjectNode().put("run_id", r.id));
     }
 
@@ -821,59 +841,44 @@ public final class WesEmulator implements AutoCloseable {
 
     // --- GraphQL -----------------------------------------------------------------------------------
 
-    private synchronized Answer graphql(Request req) {
+    private Answer graphql(Request req) {
         JsonNode body;
         try {
             body = JSON.readTree(req.body());
         } catch (IOException e) {
-            return errorAnswer(400, "body is not JSON");
+            body = null;
         }
-        String query = body == null ? "" : body.path("query").asText("");
-        JsonNode vars = body == null ? JSON.createObjectNode() : body.path("variables");
-        Matcher m = GRAPHQL_RUNS.matcher(query);
-        ObjectNode data = JSON.createObjectNode();
-        boolean any = false;
-        while (m.find()) {
-            any = true;
-            String alias = m.group(1) == null ? "runs" : m.group(1);
-            String arg = m.group(2);
-            String runId = arg.startsWith("$") ? vars.path(arg.substring(1)).asText(null)
-                    : arg.substring(1, arg.length() - 1);
-            ArrayNode list = data.putArray(alias);
-            RunState r = runId == null ? null : runs.get(runId);
-            if (r != null) {
-                ObjectNode run = list.addObject();
-                run.put("runId", r.id);
-                run.put("state", r.state);
-                if (r.sessionId == null) {
-                    run.putNull("sessionId");
-                } else {
-                    run.put("sessionId", r.sessionId);
-                }
-                if (r.errorReport == null) {
-                    run.putNull("errorReport");
-                } else {
-                    run.set("errorReport", r.errorReport);
-                }
-                ObjectNode ep = run.putObject("engineParameters");
-                for (String f : List.of("launchDir", "projectDir", "workDir", "resume", "revision")) {
-                    JsonNode v = r.engine.get(f);
-                    if (v == null || v.isNull()) {
-                        ep.putNull(f);
-                    } else {
-                        ep.put(f, v.asText());
-                    }
-                }
+        RdpcGraphql.Answer a = rdpcGraphql.execute(body, this::runDocs);
+        return new Answer(a.status(), a.body());
+    }
+
+    /** Every run as the RDPC API shows it, oldest first. */
+    private synchronized List<RdpcGraphql.RunDoc> runDocs() {
+        List<RdpcGraphql.RunDoc> out = new ArrayList<>(runs.size());
+        for (RunState r : runs.values()) {
+            Map<String, Object> ep = new LinkedHashMap<>();
+            for (String f : List.of("defaultContainer", "launchDir", "projectDir", "resume", "revision", "workDir", "latest")) {
+                JsonNode v = r.engine.get(snake(f));
+                ep.put(f, v == null || v.isNull() ? null : f.equals("latest") ? (Object) v.asBoolean() : v.asText());
+            }
+            String error = r.errorReport == null || r.errorReport.isNull() ? null
+                    : r.errorReport.isTextual() ? r.errorReport.asText() : r.errorReport.toString();
+            out.add(new RdpcGraphql.RunDoc(r.id, r.sessionId, r.workflowUrl, r.state, r.params, error, ep));
+        }
+        return out;
+    }
+
+    /** {@code launchDir} → {@code launch_dir}; snake_case names stay as they are. */
+    static String snake(String name) {
+        StringBuilder sb = new StringBuilder(name.length() + 4);
+        for (char c : name.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                sb.append('_').append(Character.toLowerCase(c));
+            } else {
+                sb.append(c);
             }
         }
-        ObjectNode out = JSON.createObjectNode();
-        if (!any) {
-            out.putNull("data");
-            out.putArray("errors").addObject().put("message", "the emulator only answers runs(filter: {runId: ...})");
-            return new Answer(200, out);
-        }
-        out.set("data", data);
-        return new Answer(200, out);
+        return sb.toString();
     }
 
     // --- helpers -----------------------------------------------------------------------------------
