@@ -5,6 +5,8 @@ import dev.caravan.engine.Engine;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.ResourceReloadStrategy;
+import org.apache.camel.support.service.ServiceHelper;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -73,6 +75,10 @@ public final class DaemonHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         template.close();
+        // a reload still running on the file-watch thread would add routes while the context stops them
+        for (ResourceReloadStrategy r : context().hasServices(ResourceReloadStrategy.class)) {
+            ServiceHelper.stopService(r);
+        }
         main.stop();
     }
 }
