@@ -1,6 +1,6 @@
 package dev.caravan.cli;
 
-import dev.caravan.it.IcgcShell;
+import dev.caravan.testkit.IcgcShell;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

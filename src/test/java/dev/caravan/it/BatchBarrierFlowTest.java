@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.model.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An environment with a batch barrier releases the next batch only after every job of the current one ended. */
+@FlowTest
 class BatchBarrierFlowTest {
 
     @TempDir

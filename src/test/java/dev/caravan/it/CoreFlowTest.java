@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +20,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Whole cycles through the YAML routes, a real bare remote, real processes and a real webhook endpoint. */
+@FlowTest
 class CoreFlowTest {
 
     @TempDir

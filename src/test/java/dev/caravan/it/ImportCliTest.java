@@ -1,5 +1,13 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.LockProbe;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +20,7 @@ import static dev.caravan.it.CliTest.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `import` from the command line into an operator's clone, committed there; and into a running daemon's clone, refused. */
+@FlowTest
 class ImportCliTest {
 
     @TempDir

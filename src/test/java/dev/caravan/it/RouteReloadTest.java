@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Operators reconfigure by editing YAML route files: a changed or added file is picked up while running. */
+@FlowTest
 class RouteReloadTest {
 
     @TempDir

@@ -1,5 +1,7 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.testkit.FlowTest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +14,7 @@ import dev.caravan.batches.runner.Bash;
 import dev.caravan.batches.runner.ItemRun;
 import dev.caravan.batches.runner.ItemScript;
 import dev.caravan.batches.runner.RenderedTask;
-import dev.caravan.it.Poll;
+import dev.caravan.testkit.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every {@code <job_id>.sh} with sbatch (its {@code #SBATCH} lines are read by Slurm, not by a stand-in), and
  * each item's work folder ends as the same runner gives when run directly with bash, as the daemon runs it.
  */
+@FlowTest
 class SlurmExportTest {
 
     private static final List<RenderedTask> TASKS = List.of(

@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.caravan.backend.wes.emulator;
+package dev.caravan.emulators.wes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

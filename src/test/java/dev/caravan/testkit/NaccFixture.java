@@ -1,8 +1,9 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
+import dev.caravan.emulators.slack.SlackEmulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.backend.flywheel.FlywheelEmulator;
+import dev.caravan.emulators.flywheel.FlywheelEmulator;
 import dev.caravan.model.Job;
 import dev.caravan.model.State;
 import org.apache.camel.ProducerTemplate;
@@ -17,20 +18,20 @@ import java.util.Map;
  * remote for the tracking tree, a Slack webhook, and daemon settings with a flywheel environment {@code fw}
  * (batch barrier on) and {@code caravan.nacc.*}.
  */
-final class NaccFixture implements AutoCloseable {
+public final class NaccFixture implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final Path dir;
-    final FlywheelEmulator fw;
-    final SlackCapture slack;
-    final Path remote;
+    public final Path dir;
+    public final FlywheelEmulator fw;
+    public final SlackEmulator slack;
+    public final Path remote;
     private final ObjectNode centers = JSON.createObjectNode();
 
-    NaccFixture(Path dir) throws Exception {
+    public NaccFixture(Path dir) throws Exception {
         this.dir = dir;
         this.fw = new FlywheelEmulator();
-        this.slack = new SlackCapture();
+        this.slack = new SlackEmulator();
         Path seed = Files.createDirectories(dir.resolve("seed/jobs"));
         Files.writeString(seed.resolve(".gitkeep"), "");
         this.remote = GitFixtures.bareRemote(dir.resolve("remote.git"), dir.resolve("seed"));
@@ -38,7 +39,7 @@ final class NaccFixture implements AutoCloseable {
     }
 
     /** A center of the map with its source project (and the target project when the label is given). */
-    NaccFixture center(String group, boolean active, String source, long files, String target, String... fileNames) {
+    public NaccFixture center(String group, boolean active, String source, long files, String target, String... fileNames) {
         centers.putObject(Integer.toString(100 + centers.size())).put("adcid", 100 + centers.size()).put("name", group)
                 .put("group", group).put("active", active);
         if (source != null) {
@@ -50,7 +51,7 @@ final class NaccFixture implements AutoCloseable {
         return this;
     }
 
-    Map<String, String> settings(Path batchConfigs) {
+    public Map<String, String> settings(Path batchConfigs) {
         Map<String, String> p = DaemonHarness.base(dir);
         p.put("caravan.tracking.remote", remote.toString());
         p.put("caravan.slack.webhook-url", slack.url());
@@ -66,7 +67,7 @@ final class NaccFixture implements AutoCloseable {
         return p;
     }
 
-    static void plan(DaemonHarness d) {
+    public static void plan(DaemonHarness d) {
         try (ProducerTemplate t = d.context().createProducerTemplate()) {
             t.requestBody("direct:nacc-plan", (Object) null);
         } catch (Exception e) {
@@ -74,7 +75,7 @@ final class NaccFixture implements AutoCloseable {
         }
     }
 
-    static void watch(DaemonHarness d) {
+    public static void watch(DaemonHarness d) {
         try (ProducerTemplate t = d.context().createProducerTemplate()) {
             t.requestBody("direct:nacc-watch", (Object) null);
         } catch (Exception e) {
@@ -83,23 +84,23 @@ final class NaccFixture implements AutoCloseable {
     }
 
     /** "group state" of every job, sorted, as the daemon's index has them. */
-    static List<String> states(DaemonHarness d) {
+    public static List<String> states(DaemonHarness d) {
         return d.engine().inspect(t -> t.index().all().stream()
                 .map(j -> j.ref().group() + " " + j.ref().batch().substring(j.ref().batch().lastIndexOf('.') + 1) + " " + j.state())
                 .sorted().toList());
     }
 
-    static List<Job> jobs(DaemonHarness d, State s) {
+    public static List<Job> jobs(DaemonHarness d, State s) {
         return d.engine().inspect(t -> List.copyOf(t.index().inState(s)));
     }
 
     /** Waits until Slack got a post containing every text. */
-    void posted(String... texts) {
+    public void posted(String... texts) {
         Poll.until("Slack post with " + String.join(" / ", texts), java.time.Duration.ofSeconds(20),
                 () -> slack.texts().stream().anyMatch(p -> java.util.Arrays.stream(texts).allMatch(p::contains)));
     }
 
-    String post(String text) {
+    public String post(String text) {
         posted(text);
         return slack.texts().stream().filter(p -> p.contains(text)).findFirst().orElseThrow();
     }

@@ -1,4 +1,4 @@
-package dev.caravan.aws;
+package dev.caravan.emulators.awsbatch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

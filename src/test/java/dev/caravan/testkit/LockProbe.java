@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import java.io.RandomAccessFile;
 import java.nio.channels.FileLock;
@@ -6,12 +6,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 
 /** Whether someone (another process, or another channel in this JVM) holds the file lock. */
-final class LockProbe {
+public final class LockProbe {
 
     private LockProbe() {
     }
 
-    static boolean heldElsewhere(Path file) {
+    public static boolean heldElsewhere(Path file) {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             FileLock l = f.getChannel().tryLock();
             if (l == null) {

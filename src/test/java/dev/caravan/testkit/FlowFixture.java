@@ -1,5 +1,6 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
+import dev.caravan.emulators.slack.SlackEmulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ public final class FlowFixture {
     public final Path dir;
     public final Path remote;
     public final Path runsLog;
-    public final SlackCapture slack;
+    public final SlackEmulator slack;
 
     public FlowFixture(Path dir, int jobs, int... failing) throws Exception {
         this.dir = dir;
@@ -33,7 +34,7 @@ public final class FlowFixture {
             Files.writeString(d.resolve("params.json"), "{\"n\": " + i + ", \"fail\": " + fails.contains(i) + "}\n");
         }
         this.remote = GitFixtures.bareRemote(dir.resolve("remote.git"), content);
-        this.slack = new SlackCapture();
+        this.slack = new SlackEmulator();
     }
 
     /** Settings of a daemon on this fixture with one local environment {@code env}. */

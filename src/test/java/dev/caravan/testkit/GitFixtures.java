@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.transport.RefSpec;

@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import dev.caravan.camel.CaravanMain;
 import dev.caravan.engine.Engine;

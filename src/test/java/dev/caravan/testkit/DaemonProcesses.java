@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;

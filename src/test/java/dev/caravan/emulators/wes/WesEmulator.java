@@ -1,4 +1,4 @@
-package dev.caravan.backend.wes.emulator;
+package dev.caravan.emulators.wes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -869,7 +869,7 @@ public final class WesEmulator implements AutoCloseable {
     }
 
     /** {@code launchDir} → {@code launch_dir}; snake_case names stay as they are. */
-    static String snake(String name) {
+    public static String snake(String name) {
         StringBuilder sb = new StringBuilder(name.length() + 4);
         for (char c : name.toCharArray()) {
             if (Character.isUpperCase(c)) {

@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public final class IcgcShell {
 
     /** ICGC's loop over a tree: every group with at least one job folder, the four states in order. */
-    static final String LOOP = """
+    public static final String LOOP = """
             set -eu
             cd "$1/jobs"
             for g in $(ls -d */ | sort); do

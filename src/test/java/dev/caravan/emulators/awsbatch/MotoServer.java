@@ -1,4 +1,4 @@
-package dev.caravan.aws;
+package dev.caravan.emulators.awsbatch;
 
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

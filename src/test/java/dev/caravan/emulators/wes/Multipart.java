@@ -1,4 +1,4 @@
-package dev.caravan.backend.wes.emulator;
+package dev.caravan.emulators.wes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

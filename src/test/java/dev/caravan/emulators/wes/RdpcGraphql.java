@@ -1,4 +1,4 @@
-package dev.caravan.backend.wes.emulator;
+package dev.caravan.emulators.wes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,10 +56,10 @@ import java.util.regex.Pattern;
  * and the fields song-search adds to {@code Run} ({@code producedAnalyses}, {@code inputAnalyses}). {@code tasks}
  * are always empty.
  */
-final class RdpcGraphql {
+public final class RdpcGraphql {
 
     /** The schema facts, written from workflow-api's schema.graphqls (2021-07-08); see the class comment. */
-    static final String SDL = """
+    public static final String SDL = """
             scalar JSON
             scalar Long
 
@@ -141,10 +141,10 @@ final class RdpcGraphql {
             type AggregationResult { totalHits: String! }
             """;
 
-    static final int DEFAULT_PAGE_SIZE = 10;
+    public static final int DEFAULT_PAGE_SIZE = 10;
 
     /** A run as the API shows it: the fields of {@code Run}, engine parameters in the API's camelCase. */
-    record RunDoc(String runId, String sessionId, String repository, String state, JsonNode parameters,
+    public record RunDoc(String runId, String sessionId, String repository, String state, JsonNode parameters,
                   String errorReport, Map<String, Object> engineParameters) {
         Map<String, Object> asMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -164,7 +164,7 @@ final class RdpcGraphql {
     }
 
     /** An HTTP answer: status and JSON body. */
-    record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -192,7 +192,7 @@ final class RdpcGraphql {
     }
 
     /** Runs one request body ({@code {query, variables, operationName}}) over {@code runs}, oldest first. */
-    Answer execute(JsonNode body, Supplier<List<RunDoc>> runs) {
+    public Answer execute(JsonNode body, Supplier<List<RunDoc>> runs) {
         if (body == null || !body.isObject() || !body.path("query").isTextual() || body.path("query").asText().isBlank()) {
             return new Answer(400, errors(List.of(error("POST body missing, invalid Content-Type, or JSON object has no keys.",
                     null, "BAD_REQUEST"))));

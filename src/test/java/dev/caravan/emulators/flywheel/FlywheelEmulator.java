@@ -1,4 +1,4 @@
-package dev.caravan.backend.flywheel;
+package dev.caravan.emulators.flywheel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -490,7 +490,7 @@ public final class FlywheelEmulator implements AutoCloseable {
                 continue;
             }
             matching.add(g);
-            latest.merge(g.name(), g, (a, b) -> FlywheelClient.compareVersions(a.version(), b.version()) >= 0 ? a : b);
+            latest.merge(g.name(), g, (a, b) -> semver(a.version(), b.version()) >= 0 ? a : b);
         }
         ArrayNode out = JSON.createArrayNode();
         for (Gear g : all ? matching : List.copyOf(latest.values())) {
@@ -612,5 +612,26 @@ public final class FlywheelEmulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /**
+     * Flywheel's gear listing keeps the newest version of each gear name; gear versions are semantic versions
+     * (the gear manifest's {@code version}), compared part by part with numbers as numbers. The emulator's own
+     * comparison, so a fault in Caravan's client's ordering is not mirrored here.
+     */
+    private static int semver(String a, String b) {
+        String[] x = a.split("[.+-]");
+        String[] y = b.split("[.+-]");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            String p = i < x.length ? x[i] : "0";
+            String q = i < y.length ? y[i] : "0";
+            boolean numbers = p.chars().allMatch(Character::isDigit) && q.chars().allMatch(Character::isDigit)
+                    && !p.isEmpty() && !q.isEmpty() && p.length() < 19 && q.length() < 19;
+            int c = numbers ? Long.compare(Long.parseLong(p), Long.parseLong(q)) : p.compareTo(q);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.caravan.it;
+package dev.caravan.testkit;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;

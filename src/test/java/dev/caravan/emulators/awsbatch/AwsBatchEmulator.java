@@ -1,4 +1,4 @@
-package dev.caravan.aws;
+package dev.caravan.emulators.awsbatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  *   {@code sleep infinity} stays RUNNING until terminated; anything else SUCCEEDED.</li>
  * </ul>
  */
-public final class FakeBatch implements AutoCloseable {
+public final class AwsBatchEmulator implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EXIT = Pattern.compile("\\bexit (\\d+)$");
@@ -113,7 +113,7 @@ public final class FakeBatch implements AutoCloseable {
     private double tokens;
     private long lastRefill = System.nanoTime();
 
-    public FakeBatch() throws IOException {
+    public AwsBatchEmulator() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", this::handle);
@@ -164,7 +164,7 @@ public final class FakeBatch implements AutoCloseable {
 
     // --- the model ---------------------------------------------------------------------------------
 
-    long endMillis(Job j) {
+    public long endMillis(Job j) {
         long start = j.created;
         for (String d : j.deps) {
             Job dj = jobs.get(d);
@@ -175,7 +175,7 @@ public final class FakeBatch implements AutoCloseable {
         return start + runnableFor.toMillis() + runningFor.toMillis();
     }
 
-    String status(Job j) {
+    public String status(Job j) {
         if (j.stoppedReason != null) {
             return "FAILED";
         }
