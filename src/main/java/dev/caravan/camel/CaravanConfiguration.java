@@ -72,6 +72,7 @@ public class CaravanConfiguration implements CamelConfiguration {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
         }
+        RouteReloads.install(context);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
