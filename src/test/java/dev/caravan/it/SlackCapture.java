@@ -71,4 +71,12 @@ public final class SlackCapture implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
+    /** Returns once everything sent to the notify queue before this call has been posted here (FIFO, one consumer). */
+    public static void drain(org.apache.camel.CamelContext context, SlackCapture slack) {
+        String mark = "drain-" + System.nanoTime();
+        context.createFluentProducerTemplate().to("direct:notify-all")
+                .withBody(java.util.List.of(dev.caravan.model.Notification.info(mark))).send();
+        Poll.until("the notify queue drained", java.time.Duration.ofSeconds(20), () -> slack.anyContains(mark));
+    }
 }
