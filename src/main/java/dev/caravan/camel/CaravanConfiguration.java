@@ -29,12 +29,20 @@ import java.util.concurrent.TimeUnit;
 @Configuration
 public class CaravanConfiguration implements CamelConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaravanConfiguration.class);
+
     static final int SUBMIT_THREADS = 32;
 
     @Override
     public void configure(CamelContext context) throws Exception {
         CaravanSettings settings = readSettings(context.getPropertiesComponent());
         publishDefaults(context.getPropertiesComponent());
+        if (settings.slackWebhookUrl().isBlank()) {
+            // Camel Main lists the settings it resolved at start, a secret one as xxxxxx even when empty; looked up
+            // once more with its (empty) default, it counts as left at its default and is not listed
+            context.getPropertiesComponent().parseUri("{{caravan.slack.webhook-url:}}");
+            LOG.info("Slack is off: caravan.slack.webhook-url is empty, notifications go to the log only");
+        }
         Map<String, BackendFactory> factories = Backends.factories();
         Redactor.register(settings.slackWebhookUrl());
         Engine engine = Engine.open(settings, factories, Clock.systemUTC());
@@ -72,6 +80,7 @@ public class CaravanConfiguration implements CamelConfiguration {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
         }
+        RouteReloads.install(context);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

@@ -45,6 +45,7 @@ final class Releases {
     private final CycleContext ctx;
     private final ReleasePlanner planner;
     private final SecureRandom random = new SecureRandom();
+    private final GateNotes notes = new GateNotes();
 
     Releases(CycleContext ctx) {
         this.ctx = ctx;
@@ -105,8 +106,17 @@ final class Releases {
             return new GateDecision(false, List.of(), Optional.empty()); // already reported CRITICAL
         }
         Environment e = ctx.settings.environments().get(env);
-        GateDecision d = Gates.evaluate(env, ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env),
+        boolean paused = ctx.tree.isPaused(env);
+        GateDecision d = Gates.evaluate(env, paused, ctx.tree.hasExcessiveFailureFlag(env),
                 e.excessiveFailureThreshold(), ctx.journal.transitionsSincePush());
+        if (paused) {
+            // said once per change of what the pause holds back, not every cycle
+            List<JobRef> held = ctx.tree.index().inState(State.BACKLOG).stream()
+                    .filter(j -> mayRelease(j, env)).map(Job::ref).toList();
+            return new GateDecision(false, notes.note(env, "pause", "environment " + env + " is paused (jobs/pause."
+                    + env + ")", held).stream().toList(), Optional.empty());
+        }
+        notes.clear(env, "pause");
         d.flagText().ifPresent(text -> {
             ctx.tree.writeExcessiveFailureFlag(env, text);
             ctx.pushNow = true;
@@ -123,7 +133,16 @@ final class Releases {
         Set<JobRef> watching = ctx.journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
         List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
         Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
-                ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
+                ? BatchBarrier.currentBatch(inFlight, backlog, j -> mayRelease(j, env)) : Optional.empty();
+        List<Notification> gateNotes = new ArrayList<>();
+        if (barrier.isPresent()) {
+            List<JobRef> later = backlog.stream().filter(j -> mayRelease(j, env) && !j.ref().batch().equals(barrier.get()))
+                    .map(Job::ref).toList();
+            notes.note(env, "barrier", "batch barrier on " + env + ": batch " + barrier.get()
+                    + " first, until every job of it has ended", later).ifPresent(gateNotes::add);
+        } else {
+            notes.clear(env, "barrier");
+        }
         boolean chaining = ctx.backend(env).chainsRuns();
         List<Job> picks = planner.pick(backlog, env, slots,
                 j -> !ctx.tree.index().isHeld(j.ref()) && !pending.contains(j.ref()) && !watching.contains(j.ref())
@@ -146,7 +165,7 @@ final class Releases {
                 out.add(rs);
             }
         }
-        return new ReleasePlan(env, out, refused);
+        return new ReleasePlan(env, out, refused, gateNotes);
     }
 
     /**
@@ -208,7 +227,7 @@ final class Releases {
         if (n > 0) {
             LOG.info("Released {} jobs on {}", n, plan.env());
         }
-        List<Notification> out = new ArrayList<>();
+        List<Notification> out = new ArrayList<>(plan.notes());
         List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
         if (!critical.isEmpty()) {
             out.add(Notification.critical("environment " + plan.env() + " stopped releasing in this cycle: "
@@ -221,6 +240,11 @@ final class Releases {
                     + " (left in backlog)", refused)));
         }
         return out;
+    }
+
+    /** A backlog job this environment could release were no gate closed. */
+    private boolean mayRelease(Job j, String env) {
+        return planner.mayRelease(j, env) && !ctx.tree.index().isHeld(j.ref());
     }
 
     private static List<String> details(List<SubmitOutcome> outcomes, SubmitOutcome.Kind kind) {

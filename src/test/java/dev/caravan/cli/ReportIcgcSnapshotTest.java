@@ -50,6 +50,12 @@ class ReportIcgcSnapshotTest {
     }
 
     @Test
+    void theWholeReportIsByteForByteTheShellLoops() throws Exception {
+        // the tree's two onhold folders (CLLE-ES 2021-07-05 and 2021-07-07) are empty: no line for them
+        assertThat(report.out()).isEqualTo(IcgcShell.loop(tmp));
+    }
+
+    @Test
     void everyJobFolderIsCountedOnce() throws Exception {
         long folders = sh(List.of("find", "jobs", "-mindepth", "4", "-maxdepth", "4", "-type", "d")).lines().count();
 

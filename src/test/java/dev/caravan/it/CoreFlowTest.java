@@ -1,5 +1,7 @@
 package dev.caravan.it;
 
+import dev.caravan.emulators.slack.SlackEmulator;
+
 import dev.caravan.testkit.FlowTest;
 
 import dev.caravan.testkit.DaemonHarness;
@@ -113,6 +115,12 @@ class CoreFlowTest {
         assertThat(daemon.engine().report()).contains("BOCA-UK backlog 2");
         assertThat(fx.runs()).hasSize(2); // paused: nothing released
         Poll.until("pause reported", Duration.ofSeconds(10), () -> fx.slack.anyContains("local1 is paused"));
+        // which jobs it holds back, and once per change, not every cycle
+        daemon.cycle();
+        daemon.cycle();
+        SlackEmulator.drain(daemon.context(), fx.slack);
+        assertThat(fx.slack.texts().stream().filter(t -> t.contains("local1 is paused"))).singleElement().asString()
+                .contains("2 backlog jobs held back").contains("BOCA-UK/2021-07-12/job.0001");
 
         try (Git op = Git.open(dir.resolve("op").toFile())) {
             GitFixtures.mergeScheduler(op);

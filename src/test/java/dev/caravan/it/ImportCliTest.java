@@ -77,6 +77,50 @@ class ImportCliTest {
     }
 
     @Test
+    void beforeTheFirstStartTrackingNamingTheConfiguredCloneClonesItFirstAndTheDaemonThenStarts() throws Exception {
+        FlowFixture fx = new FlowFixture(dir, 1);
+        Map<String, String> s = fx.settings("local1", 1);
+        Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), s);
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "sample\nS1\nS2\n");
+        assertThat(fx.tracking()).doesNotExist();
+
+        CliTest.Result r = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--config", config.toString(), "--tracking", fx.tracking().toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Git g = Git.open(fx.tracking().toFile())) {
+            assertThat(g.getRepository().getBranch()).isEqualTo("scheduler");
+            assertThat(g.status().call().isClean()).isTrue();
+            assertThat(g.log().setMaxCount(1).call().iterator().next().getFullMessage())
+                    .isEqualTo("[import] BOCA-UK/b1: 2 jobs from rows.csv");
+        }
+        try (DaemonHarness daemon = DaemonHarness.start(dir, s)) {
+            assertThat(daemon.engine().report()).contains("BOCA-UK backlog 2\n").contains("PACA-CA backlog 1\n");
+        } finally {
+            fx.slack.close();
+        }
+    }
+
+    @Test
+    void aTrackingFolderThatIsNotThereIsRefusedAndNotMade() throws Exception {
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "sample\nS1\n");
+        Path missing = dir.resolve("no-such-clone");
+        CliTest.Result r = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--tracking", missing.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--tracking " + missing + ": no such folder");
+        assertThat(missing).doesNotExist();
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        CliTest.Result e = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--tracking", empty.toString());
+        assertThat(e.code()).isEqualTo(1);
+        assertThat(e.err()).contains("neither a clone of the tracking repo (.git) nor a tracking tree (jobs/)");
+        try (var l = Files.list(empty)) {
+            assertThat(l.toList()).isEmpty();
+        }
+    }
+
+    @Test
     void importIsRefusedWhileADaemonHoldsTheClone() throws Exception {
         FlowFixture fx = new FlowFixture(dir, 1);
         Map<String, String> s = fx.settings("local1", 1);

@@ -139,4 +139,13 @@ public final class SlackEmulator implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
+    /** Returns once everything sent to the notify queue before this call has been posted here (FIFO, one consumer). */
+    public static void drain(org.apache.camel.CamelContext context, SlackEmulator slack) {
+        String mark = "drain-" + System.nanoTime();
+        context.createFluentProducerTemplate().to("direct:notify-all")
+                .withBody(java.util.List.of(dev.caravan.model.Notification.info(mark))).send();
+        dev.caravan.testkit.Poll.until("the notify queue drained", java.time.Duration.ofSeconds(20),
+                () -> slack.anyContains(mark));
+    }
 }
