@@ -37,6 +37,8 @@ import java.util.function.Function;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final String CYCLE_ALERT = "cycle";
+    private static final String ENV_ALERT = "environment.";
 
     private final CycleContext ctx;
     private final RunFollowing runs;
@@ -77,6 +79,15 @@ public final class Engine implements AutoCloseable {
         return intake;
     }
 
+    /**
+     * Another way this process may hold the clone's cycle lock besides {@code CycleLock.tryAcquire}: the daemons'
+     * leader election. Only a holder removes Git lock files a crash left behind.
+     */
+    public void alsoHoldsCycleLockWhen(java.util.function.BooleanSupplier leader) {
+        java.util.function.BooleanSupplier own = ctx.holdsCycleLock;
+        ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
+    }
+
     /** The tracking clone. */
     public Path trackingDir() {
         return ctx.tree.root();
@@ -106,6 +117,7 @@ public final class Engine implements AutoCloseable {
             ctx.cycleStart = System.nanoTime();
             ctx.cycleMoves = 0;
             ctx.blocked.clear();
+            ctx.failedThisCycle.clear();
             return repo.beginCycle();
         }
     }
@@ -210,29 +222,41 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    public void cycleSucceeded() {
+    /** The cycle went through: the standing problems of the cycle and of environments that ran clear (once). */
+    public List<Notification> cycleSucceeded() {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
             lastCycleProblem = null;
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
+            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            ctx.envProblems.keySet().removeIf(env -> !ctx.failedThisCycle.contains(env));
+            out.addAll(ctx.alerts.clearAllBut(ENV_ALERT, ctx.failedThisCycle.stream().map(e -> ENV_ALERT + e)
+                    .collect(java.util.stream.Collectors.toSet()),
+                    k -> "the cycle of environment " + k.substring(ENV_ALERT.length()) + " runs again"));
+            return out;
         }
     }
 
-    /** The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL, nothing lost. */
+    /**
+     * The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL when it starts and at the
+     * reminder interval, nothing lost.
+     */
     public List<Notification> cycleFailed(Exception e) {
         lastCycleEnd = ctx.now();
         lastCycleProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         LOG.error("Cycle stopped", e);
-        return List.of(Notification.critical("cycle stopped: " + lastCycleProblem));
+        return ctx.alerts.raise(CYCLE_ALERT, Notification.critical("cycle stopped: " + lastCycleProblem), ctx.now());
     }
 
     /** One environment's step failed; the others go on. */
     public List<Notification> environmentFailed(String env, Exception e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         ctx.envProblems.put(env, why);
+        ctx.failedThisCycle.add(env);
         LOG.error("Cycle of environment {} stopped", env, e);
-        return List.of(Notification.critical("cycle of environment " + env + " stopped: " + why));
+        return ctx.alerts.raise(ENV_ALERT + env,
+                Notification.critical("cycle of environment " + env + " stopped: " + why), ctx.now());
     }
 
     public String report() {

@@ -105,13 +105,37 @@ final class Releases {
             return new GateDecision(false, List.of(), Optional.empty()); // already reported CRITICAL
         }
         Environment e = ctx.settings.environments().get(env);
-        GateDecision d = Gates.evaluate(env, ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env),
-                e.excessiveFailureThreshold(), ctx.journal.transitionsSincePush());
+        boolean paused = ctx.tree.isPaused(env);
+        boolean flagged = ctx.tree.hasExcessiveFailureFlag(env);
+        GateDecision d = Gates.evaluate(env, paused, flagged, e.excessiveFailureThreshold(),
+                ctx.journal.transitionsSincePush());
         d.flagText().ifPresent(text -> {
             ctx.tree.writeExcessiveFailureFlag(env, text);
             ctx.pushNow = true;
         });
-        return d;
+        return new GateDecision(d.releasesAllowed(), standing(env, paused, flagged, d.notifications()), d.flagText());
+    }
+
+    /** A pause or a flag stands for many cycles: said when it starts (and at the reminder interval), and when it ends. */
+    private List<Notification> standing(String env, boolean paused, boolean flagged, List<Notification> said) {
+        List<Notification> out = new ArrayList<>();
+        String pauseKey = "paused." + env;
+        String flagKey = "excessive-failure." + env;
+        if (paused) {
+            said.forEach(n -> out.addAll(ctx.alerts.raise(pauseKey, n, ctx.now())));
+        } else {
+            out.addAll(ctx.alerts.clear(pauseKey, "environment " + env + " is no longer paused: releases resume"));
+        }
+        if (flagged && !paused) {
+            said.forEach(n -> out.addAll(ctx.alerts.raise(flagKey, n, ctx.now())));
+        } else if (!flagged) {
+            out.addAll(ctx.alerts.clear(flagKey, "jobs/excessive_failure." + env + ".txt was removed: "
+                    + env + " releases again"));
+        }
+        if (!paused && !flagged) {
+            out.addAll(said); // a threshold just reached: the flag is written now, once
+        }
+        return out;
     }
 
     /** Picks the backlog jobs for the free slots of {@code env}, grouped into chains in dependency order. */

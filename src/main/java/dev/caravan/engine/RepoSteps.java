@@ -4,6 +4,7 @@ import dev.caravan.model.JobRef;
 import dev.caravan.model.Notification;
 import dev.caravan.report.PushSummary;
 import dev.caravan.scheduling.PushPolicy;
+import dev.caravan.tracking.GitLocks;
 import dev.caravan.tracking.Journal;
 import dev.caravan.tracking.MergeOutcome;
 import dev.caravan.tracking.TrackingTree;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,7 @@ final class RepoSteps {
      * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
      */
     List<Notification> beginCycle() {
-        List<Notification> out = new ArrayList<>();
+        List<Notification> out = new ArrayList<>(removeStaleGitLocks());
         boolean reread = false;
         if (firstCycle && Files.exists(ctx.journal.dirtyMarker())) {
             // the last process changed the tree and did not get to commit: stage what it left unstaged
@@ -66,6 +68,23 @@ final class RepoSteps {
         if (reread || m.changedTree() || !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             out.addAll(ctx.reload());
             out.addAll(runs.followMovedRuns(flying));
+        }
+        return out;
+    }
+
+    /**
+     * A SIGKILL in the middle of a Git write leaves its lock file, and Git waits for it forever. Holding the cycle
+     * lock, this process is the only writer of ours; a lock file older than its start is a dead process's.
+     */
+    private List<Notification> removeStaleGitLocks() {
+        if (!ctx.holdsCycleLock.getAsBoolean()) {
+            return List.of();
+        }
+        List<Notification> out = new ArrayList<>();
+        for (Path p : GitLocks.removeStale(ctx.git.gitDir(), ctx.opened)) {
+            String text = "removed the stale Git lock " + p + ": left by a process that ended before this one started "
+                    + "(this process holds the cycle lock)";
+            out.add(Notification.warning(text));
         }
         return out;
     }

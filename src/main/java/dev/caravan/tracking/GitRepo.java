@@ -157,6 +157,11 @@ public final class GitRepo implements AutoCloseable {
         return git.getRepository().getWorkTree().toPath();
     }
 
+    /** The {@code .git} folder. */
+    public Path gitDir() {
+        return git.getRepository().getDirectory().toPath();
+    }
+
     public Path caravanDir() {
         return git.getRepository().getDirectory().toPath().resolve(Journal.DIR);
     }
