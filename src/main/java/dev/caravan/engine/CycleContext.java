@@ -56,6 +56,8 @@ final class CycleContext {
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
     boolean pushNow;
+    /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
+    boolean remoteDown;
     long cycleStart;
     int cycleMoves;
 

@@ -210,6 +210,13 @@ public final class Engine implements AutoCloseable {
         return ctx.git.hasRemote() && ctx.git.hasUnpushedCommits();
     }
 
+    /** A push failed because the remote did not answer; the commits wait in the clone for the next push. */
+    public List<Notification> pushFailed(Exception e) {
+        synchronized (ctx) {
+            return repo.remoteUnreachable(ctx.git.unreachable(e));
+        }
+    }
+
     public List<Notification> catchUpRemote() {
         synchronized (ctx) {
             return repo.catchUpRemote();

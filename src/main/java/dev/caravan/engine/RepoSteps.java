@@ -7,6 +7,7 @@ import dev.caravan.scheduling.PushPolicy;
 import dev.caravan.tracking.GitLocks;
 import dev.caravan.tracking.Journal;
 import dev.caravan.tracking.MergeOutcome;
+import dev.caravan.tracking.RemoteUnreachableException;
 import dev.caravan.tracking.TrackingTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ import java.util.Set;
 final class RepoSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private static final String REMOTE_ALERT = "remote";
 
     private final CycleContext ctx;
     private final RunFollowing runs;
@@ -59,7 +62,15 @@ final class RepoSteps {
         }
         firstCycle = false;
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
-        MergeOutcome m = ctx.git.mergeAdmin();
+        MergeOutcome m;
+        try {
+            m = ctx.git.mergeAdmin();
+            ctx.remoteDown = false;
+            out.addAll(ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume"));
+        } catch (RemoteUnreachableException e) {
+            out.addAll(remoteUnreachable(e));
+            m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "remote unreachable");
+        }
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
@@ -106,7 +117,22 @@ final class RepoSteps {
         ctx.clearDirty();
     }
 
+    /**
+     * The remote did not answer (its fetch or a push): one CRITICAL when that starts (then at the reminder interval);
+     * cycles go on locally and commit, and the merge and the push wait for it.
+     */
+    List<Notification> remoteUnreachable(Exception e) {
+        ctx.remoteDown = true;
+        LOG.warn("Remote unreachable: {}", e.getMessage());
+        return ctx.alerts.raise(REMOTE_ALERT, Notification.critical(e.getMessage()
+                + ". Cycles go on locally (poll, move, release, commit); the merge of " + ctx.settings.adminBranch()
+                + " and the push wait until it answers"), ctx.now());
+    }
+
     boolean pushDue() {
+        if (ctx.remoteDown && ctx.git.hasRemote()) {
+            return false;
+        }
         return pushPolicy.isDue(ctx.journal.lastPush().map(Instant::ofEpochMilli), ctx.now(), ctx.pushNow);
     }
 

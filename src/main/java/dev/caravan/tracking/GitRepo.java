@@ -6,6 +6,8 @@ import org.eclipse.jgit.api.MergeResult;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
@@ -351,7 +353,32 @@ public final class GitRepo implements AutoCloseable {
     }
 
     private void fetch() throws GitAPIException {
-        git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/" + REMOTE + "/*")).call();
+        try {
+            git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/" + REMOTE + "/*")).call();
+        } catch (TransportException | InvalidRemoteException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** Whether a failed Git call failed because the remote could not be reached (camel-git's push throws these). */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransportException || t instanceof InvalidRemoteException
+                    || t instanceof RemoteUnreachableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A failed call to the remote as the operators are told of it: which remote (without credentials), and why. */
+    public RemoteUnreachableException unreachable(Exception e) {
+        String url = git.getRepository().getConfig().getString("remote", REMOTE, "url");
+        String why = String.valueOf(e.getMessage());
+        if (url != null && !url.isBlank()) {
+            why = why.replace(url, redact(url)); // JGit names the URL, credentials and all
+        }
+        return new RemoteUnreachableException("the remote " + redact(url) + " cannot be reached: " + why, e);
     }
 
     // --- pushing -------------------------------------------------------------------------------
