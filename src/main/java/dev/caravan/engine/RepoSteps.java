@@ -4,6 +4,7 @@ import dev.caravan.model.JobRef;
 import dev.caravan.model.Notification;
 import dev.caravan.report.PushSummary;
 import dev.caravan.scheduling.PushPolicy;
+import dev.caravan.tracking.GitConflictException;
 import dev.caravan.tracking.GitLocks;
 import dev.caravan.tracking.Journal;
 import dev.caravan.tracking.MergeOutcome;
@@ -31,11 +32,15 @@ final class RepoSteps {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private static final String REMOTE_ALERT = "remote";
+    private static final String CONFLICT_ALERT = "conflict";
+    private static final String HELD_BACK_ALERT = "held-back";
 
     private final CycleContext ctx;
     private final RunFollowing runs;
     private final PushPolicy pushPolicy;
     private boolean firstCycle = true;
+    /** Since when the admin branch has been held back (ICGC's rule), or null. */
+    private Instant waitingSince;
 
     RepoSteps(CycleContext ctx, RunFollowing runs) {
         this.ctx = ctx;
@@ -70,12 +75,16 @@ final class RepoSteps {
         } catch (RemoteUnreachableException e) {
             out.addAll(remoteUnreachable(e));
             m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "remote unreachable");
+        } catch (GitConflictException e) {
+            out.addAll(conflict(e));
+            m = MergeOutcome.of(MergeOutcome.Kind.CONFLICT, e.getMessage());
         }
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
             default -> LOG.debug("Admin branch: {}", m.detail());
         }
+        out.addAll(heldBack(m));
         if (reread || m.changedTree() || !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             out.addAll(ctx.reload());
             out.addAll(runs.followMovedRuns(flying));
@@ -115,6 +124,57 @@ final class RepoSteps {
         ctx.pendingMessages.clear();
         ctx.indexedHead = ctx.git.head().orElse(null);
         ctx.clearDirty();
+    }
+
+    /**
+     * An operator's edit on the admin branch conflicts with scheduler commits: the merge waits, cycles go on without
+     * it, and the scheduler pushes its side at once so the operator can merge it (the report says how, or which
+     * commit to revert). Said once (and at the reminder interval) until a merge goes through.
+     */
+    private List<Notification> conflict(GitConflictException e) {
+        ctx.pushNow = true;
+        String admin = ctx.settings.adminBranch();
+        String branch = ctx.settings.trackingBranch();
+        List<String> revert = ctx.git.adminCommitsTouching(e.paths());
+        LOG.warn("{}", e.getMessage());
+        String text = e.getMessage() + ". Cycles go on without " + admin + "'s changes meanwhile; " + branch
+                + " is pushed now (" + ctx.git.headShort() + ") so that it can be merged. To resolve, in a clone of "
+                + admin + ": git fetch origin && git merge origin/" + branch + ", resolve those paths"
+                + (revert.isEmpty() ? "" : " (or drop the edit first: git revert " + String.join(", ", revert) + ")")
+                + ", then git push origin " + admin;
+        return ctx.alerts.raise(CONFLICT_ALERT, Notification.critical(text), ctx.now());
+    }
+
+    /**
+     * ICGC's rule holds operators' edits back until the admin branch has taken in the scheduler's last push. When that
+     * lasts longer than a push interval, a WARNING (once) says what to do; the merge itself clears it.
+     */
+    private List<Notification> heldBack(MergeOutcome m) {
+        if (m.kind() == MergeOutcome.Kind.MERGED || m.kind() == MergeOutcome.Kind.UP_TO_DATE
+                || m.kind() == MergeOutcome.Kind.LOCAL_ONLY) {
+            waitingSince = null;
+            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CONFLICT_ALERT, ctx.settings.adminBranch()
+                    + " and " + ctx.settings.trackingBranch() + " merge again: the conflict is resolved"));
+            out.addAll(ctx.alerts.clear(HELD_BACK_ALERT, ctx.settings.adminBranch() + " has taken in "
+                    + ctx.settings.trackingBranch() + ": operators' edits are merged again"));
+            return out;
+        }
+        if (m.kind() != MergeOutcome.Kind.WAITING) {
+            return List.of();
+        }
+        Instant now = ctx.now();
+        if (waitingSince == null) {
+            waitingSince = now;
+        }
+        if (ctx.alerts.holds(CONFLICT_ALERT) || !now.isAfter(waitingSince.plus(ctx.settings.pushInterval()))) {
+            return List.of();
+        }
+        String admin = ctx.settings.adminBranch();
+        String branch = ctx.settings.trackingBranch();
+        return ctx.alerts.raiseOnce(HELD_BACK_ALERT, Notification.warning("edits on " + admin
+                + " are held back since " + waitingSince.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ": " + m.detail() + ". Operators: in a clone of " + admin + ", git fetch origin && git merge origin/"
+                + branch + " && git push origin " + admin + "; the next cycle then merges " + admin), now);
     }
 
     /**

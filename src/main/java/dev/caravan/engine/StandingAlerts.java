@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 final class StandingAlerts {
 
-    private record Standing(Instant since, Instant lastSent) {
+    private record Standing(Instant since, Instant lastSent, boolean remind) {
     }
 
     private final Duration reminder;
@@ -30,15 +30,24 @@ final class StandingAlerts {
 
     /** The condition {@code key} holds now: {@code n} when it is new or a reminder is due, else nothing. */
     synchronized List<Notification> raise(String key, Notification n, Instant now) {
+        return raise(key, n, now, true);
+    }
+
+    /** As {@link #raise(String, Notification, Instant)}, said once only: for advice that a reminder would not improve. */
+    synchronized List<Notification> raiseOnce(String key, Notification n, Instant now) {
+        return raise(key, n, now, false);
+    }
+
+    private List<Notification> raise(String key, Notification n, Instant now, boolean remind) {
         Standing s = standing.get(key);
         if (s == null) {
-            standing.put(key, new Standing(now, now));
+            standing.put(key, new Standing(now, now, remind));
             return List.of(n);
         }
-        if (reminder.isZero() || Duration.between(s.lastSent(), now).compareTo(reminder) < 0) {
+        if (!s.remind() || reminder.isZero() || Duration.between(s.lastSent(), now).compareTo(reminder) < 0) {
             return List.of();
         }
-        standing.put(key, new Standing(s.since(), now));
+        standing.put(key, new Standing(s.since(), now, true));
         return List.of(new Notification(n.level(), n.text() + " (still so, since "
                 + s.since().truncatedTo(ChronoUnit.SECONDS) + ")"));
     }

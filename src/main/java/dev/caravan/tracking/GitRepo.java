@@ -318,6 +318,35 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * The commits of the admin branch that the scheduler branch does not have and that touch {@code paths} (all of
+     * them when none is given), newest first, as {@code <id> "<subject>"}: the ones an operator would revert.
+     */
+    public List<String> adminCommitsTouching(Collection<String> paths) {
+        try {
+            Repository r = git.getRepository();
+            ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
+            ObjectId head = r.resolve(Constants.HEAD);
+            if (admin == null || head == null) {
+                return List.of();
+            }
+            org.eclipse.jgit.api.LogCommand log = git.log().addRange(head, admin).setMaxCount(10);
+            paths.forEach(log::addPath);
+            List<String> out = new ArrayList<>();
+            for (RevCommit c : log.call()) {
+                out.add(c.abbreviate(8).name() + " \"" + c.getShortMessage() + "\"");
+            }
+            return out;
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot list the commits of " + adminBranch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The abbreviated id of the scheduler branch's last commit. */
+    public String headShort() {
+        return head().map(h -> h.abbreviate(8).name()).orElse("(none)");
+    }
+
     /** After a rejected push: bring in what others pushed to the scheduler branch. */
     public MergeOutcome catchUpRemoteBranch() {
         try {
