@@ -48,6 +48,8 @@ final class CycleContext {
     /** Environments whose cycle stopped in this cycle; the others' standing problems clear when it ends. */
     final Set<String> failedThisCycle = ConcurrentHashMap.newKeySet();
     final StandingAlerts alerts;
+    /** What reading the tree at start found, for the first cycle to send. */
+    final List<Notification> startProblems = new java.util.ArrayList<>();
     /** When this process opened the clone: a Git lock file older than this is not one of ours. */
     final Instant opened = Instant.now();
     /** Whether this process holds the clone's cycle lock (leadership, or a one-shot's lock): set by who knows. */

@@ -70,7 +70,8 @@ public final class Engine implements AutoCloseable {
         BackendContext bc = new BackendContext(s.workDir().toAbsolutePath(), clock);
         s.environments().forEach((name, env) -> backends.put(name, factories.get(env.backend()).create(env, bc)));
         CycleContext ctx = new CycleContext(s, git, tree, journal, backends, clock);
-        ctx.reload();
+        // what the first read found (bad files, links) goes out with the first cycle, not only to the log
+        ctx.startProblems.addAll(ctx.reload());
         return new Engine(ctx);
     }
 
@@ -118,7 +119,10 @@ public final class Engine implements AutoCloseable {
             ctx.cycleMoves = 0;
             ctx.blocked.clear();
             ctx.failedThisCycle.clear();
-            return repo.beginCycle();
+            List<Notification> out = new ArrayList<>(ctx.startProblems);
+            ctx.startProblems.clear();
+            out.addAll(repo.beginCycle());
+            return out;
         }
     }
 

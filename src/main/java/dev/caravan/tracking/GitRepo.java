@@ -30,6 +30,7 @@ import org.eclipse.jgit.transport.URIish;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -191,13 +192,14 @@ public final class GitRepo implements AutoCloseable {
                 DirCacheEditor ed = dc.editor();
                 for (String p : new TreeSet<>(paths)) {
                     Path f = top.resolve(p);
-                    if (Files.isDirectory(f)) {
+                    // never through a link: a link is staged as the link it is, as git would
+                    if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
                         try (Stream<Path> s = Files.walk(f)) {
-                            for (Path x : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                            for (Path x : (Iterable<Path>) s.filter(x -> !Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS))::iterator) {
                                 ed.add(edit(top, x, ins));
                             }
                         }
-                    } else if (Files.isRegularFile(f)) {
+                    } else if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
                         ed.add(edit(top, f, ins));
                     } else {
                         ed.add(new DirCacheEditor.DeletePath(p));
@@ -215,15 +217,17 @@ public final class GitRepo implements AutoCloseable {
     }
 
     private static DirCacheEditor.PathEdit edit(Path top, Path file, ObjectInserter ins) throws IOException {
-        byte[] content = Files.readAllBytes(file);
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        boolean link = a.isSymbolicLink();
+        byte[] content = link ? Files.readSymbolicLink(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : Files.readAllBytes(file);
         ObjectId id = ins.insert(Constants.OBJ_BLOB, content);
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         String rel = top.relativize(file).toString().replace('\\', '/');
         return new DirCacheEditor.PathEdit(rel) {
             @Override
             public void apply(DirCacheEntry ent) {
                 ent.setObjectId(id);
-                ent.setFileMode(FileMode.REGULAR_FILE);
+                ent.setFileMode(link ? FileMode.SYMLINK : FileMode.REGULAR_FILE);
                 ent.setLength(content.length);
                 ent.setLastModified(a.lastModifiedTime().toInstant());
             }
