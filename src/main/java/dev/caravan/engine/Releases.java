@@ -234,9 +234,14 @@ final class Releases {
         }
         List<Notification> out = new ArrayList<>();
         List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
+        String key = "releases." + plan.env();
         if (!critical.isEmpty()) {
-            out.add(Notification.critical("environment " + plan.env() + " stopped releasing in this cycle: "
-                    + String.join("; ", critical)));
+            // a full work disk is the host's trouble, not the jobs': a WARNING, and no job is failed for it
+            String text = "environment " + plan.env() + " stopped releasing in this cycle: " + String.join("; ", critical);
+            boolean diskFull = critical.stream().anyMatch(c -> c.contains("(ENOSPC)"));
+            out.addAll(ctx.alerts.raise(key, diskFull ? Notification.warning(text) : Notification.critical(text), ctx.now()));
+        } else if (n > 0) {
+            out.addAll(ctx.alerts.clear(key, "environment " + plan.env() + " releases again"));
         }
         List<String> refused = new ArrayList<>(plan.refused());
         refused.addAll(details(outcomes, SubmitOutcome.Kind.REFUSED));

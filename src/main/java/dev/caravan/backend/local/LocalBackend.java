@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,12 @@ public final class LocalBackend implements Backend {
             run.writeLaunch(new RunFolder.Launch(request.token(), context.clock().millis()));
         } catch (IOException e) {
             // every run needs the work folder: when it cannot be written, no local run can start
+            if (isDiskFull(e)) {
+                String where = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile()
+                        : run.dir().toString();
+                throw BackendException.critical("job " + job.path() + " not started: no space left on device (ENOSPC)"
+                        + " writing " + where + "; jobs stay in the backlog until the work disk has room", e);
+            }
             throw BackendException.critical("job " + job.path() + ": cannot prepare local run " + run.runId() + " in "
                     + run.dir() + ": " + e.getMessage(), e);
         }
@@ -77,6 +84,17 @@ public final class LocalBackend implements Backend {
         }
         LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
         return run.runId();
+    }
+
+    /** ENOSPC, as the JDK reports it: a FileSystemException's reason or a plain write's IOException message. */
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof FileSystemException fs ? fs.getReason() : t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The same token twice means the first answer was lost: hand back that run rather than start a second one. */
