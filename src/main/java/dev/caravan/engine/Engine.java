@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
     private final Intake intake;
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
+    private volatile Instant standbySince;
 
     private Engine(CycleContext ctx) {
         this.ctx = ctx;
@@ -268,6 +269,33 @@ public final class Engine implements AutoCloseable {
         LOG.error("Cycle of environment {} stopped", env, e);
         return ctx.alerts.raise(ENV_ALERT + env,
                 Notification.critical("cycle of environment " + env + " stopped: " + why), ctx.now());
+    }
+
+    /**
+     * On a daemon that does not hold the cycle lock (a standby): re-reads the tree when the leader has committed in
+     * the clone since, so its report and API answer as the leader's would. Nothing is written; the leader's own view
+     * is kept by its cycles.
+     */
+    public void refreshView() {
+        synchronized (ctx) {
+            if (ctx.holdsCycleLock.getAsBoolean()) {
+                standbySince = null;
+                return;
+            }
+            if (standbySince == null) {
+                standbySince = ctx.now();
+                LOG.info("Standby since {}: another process holds the cycle lock of {}; this one follows its commits",
+                        standbySince, ctx.tree.root());
+            }
+            if (!java.util.Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
+                ctx.reload(); // its warnings are logged; the leader sends them
+            }
+        }
+    }
+
+    /** Since when this daemon has been a standby (another process leads), as the last refresh found. */
+    public Optional<Instant> standbySince() {
+        return Optional.ofNullable(standbySince);
     }
 
     public String report() {

@@ -66,6 +66,11 @@ final class RepoSteps {
             reread = true;
         }
         firstCycle = false;
+        if (!reread && !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
+            // another daemon committed in this clone (the leader this one takes over from): its moves are the
+            // scheduler's own, so read them before noting what is in flight, or they would look like an operator's
+            out.addAll(ctx.reload());
+        }
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
         MergeOutcome m;
         try {

@@ -58,6 +58,7 @@ public record CaravanSettings(
         KEYS.put("caravan.slack.channel", "#caravan");
         KEYS.put("caravan.slack.min-interval-ms", "1000");
         KEYS.put("caravan.alerts.reminder-interval", "1h");
+        KEYS.put("caravan.standby.refresh-interval", "30s");
         KEYS.put("caravan.groups.priority", "");
         KEYS.put("caravan.groups.exclude", "");
     }
