@@ -34,6 +34,8 @@ public final class LocalBackend implements Backend {
 
     /** How long a launched run may take to write its pid file before a poll stops calling it "starting". */
     static final Duration SPAWN_GRACE = Duration.ofSeconds(30);
+    /** A spawned wrapper writes its pid at once; a prepared run with no pid file this long after its launch never spawned. */
+    static final Duration NEVER_SPAWNED = Duration.ofSeconds(10);
     /** How long cancel lets a run react to SIGTERM before SIGKILL. */
     static final Duration TERM_GRACE = Duration.ofSeconds(3);
     static final int CANCELLED_STATUS = 143;
@@ -122,9 +124,23 @@ public final class LocalBackend implements Backend {
     public Optional<String> findSubmission(SubmitRequest request) throws BackendException {
         RunFolder run = folder(request.job(), RunIds.forToken(request.token()));
         try {
-            return run.readLaunch()
-                    .filter(launch -> launch.token().equals(request.token()))
-                    .map(launch -> run.runId());
+            Optional<RunFolder.Launch> launch = run.readLaunch().filter(l -> l.token().equals(request.token()));
+            if (launch.isEmpty()) {
+                return Optional.empty();
+            }
+            if (awaitWrapper(run, launch.get())) {
+                return Optional.of(run.runId());
+            }
+            // killed between writing the launch file and spawning: the run never started, so it is not found and
+            // the job is released again (else it would be recorded as submitted and fail 30 s later, never having run)
+            run.deleteLaunch();
+            LOG.info("env {}: job {}: local run {} was prepared but never started (the process that submitted it ended "
+                    + "first)", envName, request.job().path(), run.runId());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BackendException.retryable("job " + request.job().path() + ": interrupted looking for local run "
+                    + run.runId(), e);
         } catch (IOException e) {
             throw BackendException.retryable("job " + request.job().path() + ": cannot read local run " + run.runId()
                     + ": " + e.getMessage(), e);
@@ -235,6 +251,24 @@ public final class LocalBackend implements Backend {
     }
 
     /** A run launched a moment ago may not have written its pid yet; it will see the cancel file if it starts later. */
+    /**
+     * Whether the wrapper of a prepared run ever started: its first act is writing its pid file, so a run with neither
+     * pid nor exit file {@link #NEVER_SPAWNED} after its launch was never spawned.
+     */
+    private boolean awaitWrapper(RunFolder run, RunFolder.Launch launch) throws IOException, InterruptedException {
+        long age = context.clock().millis() - launch.launchedMillis();
+        long deadline = System.nanoTime() + Math.max(0, NEVER_SPAWNED.toMillis() - age) * 1_000_000;
+        while (true) {
+            if (run.readPid().isPresent() || ended(run).isPresent()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(WAIT_STEP_MILLIS);
+        }
+    }
+
     private Optional<RunFolder.PidRecord> awaitPid(RunFolder run) throws IOException, InterruptedException {
         Optional<RunFolder.PidRecord> pid = run.readPid();
         long deadline = System.nanoTime() + TERM_GRACE.toNanos();
