@@ -105,13 +105,13 @@ final class RepoSteps {
         if (!ctx.holdsCycleLock.getAsBoolean()) {
             return List.of();
         }
-        List<Notification> out = new ArrayList<>();
-        for (Path p : GitLocks.removeStale(ctx.git.gitDir(), ctx.opened)) {
-            String text = "removed the stale Git lock " + p + ": left by a process that ended before this one started "
-                    + "(this process holds the cycle lock)";
-            out.add(Notification.warning(text));
+        List<Path> removed = GitLocks.removeStale(ctx.git.gitDir(), ctx.opened);
+        if (removed.isEmpty()) {
+            return List.of();
         }
-        return out;
+        return List.of(Notification.warning(CycleContext.listing("removed the stale Git lock" + (removed.size() > 1 ? "s" : "")
+                + " left by a process that ended before this one started (this process holds the cycle lock)",
+                removed.stream().map(Path::toString).toList())));
     }
 
     /** Stages exactly what this cycle touched; true when there is something to commit. */
