@@ -70,7 +70,9 @@ public class CaravanConfiguration implements CamelConfiguration {
         cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
         context.addService(cluster);
         if (settings.triggersEnabled()) {
-            context.addStartupListener(new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE));
+            FirstCycleOnLeadership first = new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE);
+            context.addStartupListener(first);
+            engine.alsoHoldsCycleLockWhen(first::isLeader);
         }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);

@@ -45,10 +45,21 @@ final class CycleContext {
     /** Environments whose backend failed critically in this cycle: they release nothing more. */
     final Set<String> blocked = ConcurrentHashMap.newKeySet();
     final Map<String, String> envProblems = new ConcurrentHashMap<>();
+    /** Environments whose cycle stopped in this cycle; the others' standing problems clear when it ends. */
+    final Set<String> failedThisCycle = ConcurrentHashMap.newKeySet();
+    final StandingAlerts alerts;
+    /** What reading the tree at start found, for the first cycle to send. */
+    final List<Notification> startProblems = new java.util.ArrayList<>();
+    /** When this process opened the clone: a Git lock file older than this is not one of ours. */
+    final Instant opened = Instant.now();
+    /** Whether this process holds the clone's cycle lock (leadership, or a one-shot's lock): set by who knows. */
+    volatile java.util.function.BooleanSupplier holdsCycleLock;
     ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
     boolean pushNow;
+    /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
+    boolean remoteDown;
     long cycleStart;
     int cycleMoves;
 
@@ -60,6 +71,8 @@ final class CycleContext {
         this.journal = journal;
         this.backends = backends;
         this.clock = clock;
+        this.alerts = new StandingAlerts(settings.alertReminderInterval());
+        this.holdsCycleLock = () -> dev.caravan.tracking.CycleLock.heldHere(tree.root());
     }
 
     Backend backend(String env) {

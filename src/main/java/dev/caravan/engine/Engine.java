@@ -37,6 +37,8 @@ import java.util.function.Function;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final String CYCLE_ALERT = "cycle";
+    private static final String ENV_ALERT = "environment.";
 
     private final CycleContext ctx;
     private final RunFollowing runs;
@@ -45,6 +47,7 @@ public final class Engine implements AutoCloseable {
     private final Intake intake;
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
+    private volatile Instant standbySince;
 
     private Engine(CycleContext ctx) {
         this.ctx = ctx;
@@ -68,13 +71,23 @@ public final class Engine implements AutoCloseable {
         BackendContext bc = new BackendContext(s.workDir().toAbsolutePath(), clock);
         s.environments().forEach((name, env) -> backends.put(name, factories.get(env.backend()).create(env, bc)));
         CycleContext ctx = new CycleContext(s, git, tree, journal, backends, clock);
-        ctx.reload();
+        // what the first read found (bad files, links) goes out with the first cycle, not only to the log
+        ctx.startProblems.addAll(ctx.reload());
         return new Engine(ctx);
     }
 
     /** The one way jobs are added, sent back to the backlog, aborted or deleted. */
     public Intake intake() {
         return intake;
+    }
+
+    /**
+     * Another way this process may hold the clone's cycle lock besides {@code CycleLock.tryAcquire}: the daemons'
+     * leader election. Only a holder removes Git lock files a crash left behind.
+     */
+    public void alsoHoldsCycleLockWhen(java.util.function.BooleanSupplier leader) {
+        java.util.function.BooleanSupplier own = ctx.holdsCycleLock;
+        ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
     }
 
     /** The tracking clone. */
@@ -106,7 +119,11 @@ public final class Engine implements AutoCloseable {
             ctx.cycleStart = System.nanoTime();
             ctx.cycleMoves = 0;
             ctx.blocked.clear();
-            return repo.beginCycle();
+            ctx.failedThisCycle.clear();
+            List<Notification> out = new ArrayList<>(ctx.startProblems);
+            ctx.startProblems.clear();
+            out.addAll(repo.beginCycle());
+            return out;
         }
     }
 
@@ -198,6 +215,13 @@ public final class Engine implements AutoCloseable {
         return ctx.git.hasRemote() && ctx.git.hasUnpushedCommits();
     }
 
+    /** A push failed because the remote did not answer; the commits wait in the clone for the next push. */
+    public List<Notification> pushFailed(Exception e) {
+        synchronized (ctx) {
+            return repo.remoteUnreachable(ctx.git.unreachable(e));
+        }
+    }
+
     public List<Notification> catchUpRemote() {
         synchronized (ctx) {
             return repo.catchUpRemote();
@@ -210,29 +234,68 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    public void cycleSucceeded() {
+    /** The cycle went through: the standing problems of the cycle and of environments that ran clear (once). */
+    public List<Notification> cycleSucceeded() {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
             lastCycleProblem = null;
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
+            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            ctx.envProblems.keySet().removeIf(env -> !ctx.failedThisCycle.contains(env));
+            out.addAll(ctx.alerts.clearAllBut(ENV_ALERT, ctx.failedThisCycle.stream().map(e -> ENV_ALERT + e)
+                    .collect(java.util.stream.Collectors.toSet()),
+                    k -> "the cycle of environment " + k.substring(ENV_ALERT.length()) + " runs again"));
+            return out;
         }
     }
 
-    /** The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL, nothing lost. */
+    /**
+     * The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL when it starts and at the
+     * reminder interval, nothing lost.
+     */
     public List<Notification> cycleFailed(Exception e) {
         lastCycleEnd = ctx.now();
         lastCycleProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         LOG.error("Cycle stopped", e);
-        return List.of(Notification.critical("cycle stopped: " + lastCycleProblem));
+        return ctx.alerts.raise(CYCLE_ALERT, Notification.critical("cycle stopped: " + lastCycleProblem), ctx.now());
     }
 
     /** One environment's step failed; the others go on. */
     public List<Notification> environmentFailed(String env, Exception e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         ctx.envProblems.put(env, why);
+        ctx.failedThisCycle.add(env);
         LOG.error("Cycle of environment {} stopped", env, e);
-        return List.of(Notification.critical("cycle of environment " + env + " stopped: " + why));
+        return ctx.alerts.raise(ENV_ALERT + env,
+                Notification.critical("cycle of environment " + env + " stopped: " + why), ctx.now());
+    }
+
+    /**
+     * On a daemon that does not hold the cycle lock (a standby): re-reads the tree when the leader has committed in
+     * the clone since, so its report and API answer as the leader's would. Nothing is written; the leader's own view
+     * is kept by its cycles.
+     */
+    public void refreshView() {
+        synchronized (ctx) {
+            if (ctx.holdsCycleLock.getAsBoolean()) {
+                standbySince = null;
+                return;
+            }
+            if (standbySince == null) {
+                standbySince = ctx.now();
+                LOG.info("Standby since {}: another process holds the cycle lock of {}; this one follows its commits",
+                        standbySince, ctx.tree.root());
+            }
+            if (!java.util.Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
+                ctx.reload(); // its warnings are logged; the leader sends them
+            }
+        }
+    }
+
+    /** Since when this daemon has been a standby (another process leads), as the last refresh found. */
+    public Optional<Instant> standbySince() {
+        return Optional.ofNullable(standbySince);
     }
 
     public String report() {

@@ -107,21 +107,46 @@ final class Releases {
         }
         Environment e = ctx.settings.environments().get(env);
         boolean paused = ctx.tree.isPaused(env);
-        GateDecision d = Gates.evaluate(env, paused, ctx.tree.hasExcessiveFailureFlag(env),
-                e.excessiveFailureThreshold(), ctx.journal.transitionsSincePush());
-        if (paused) {
-            // said once per change of what the pause holds back, not every cycle
-            List<JobRef> held = ctx.tree.index().inState(State.BACKLOG).stream()
-                    .filter(j -> mayRelease(j, env)).map(Job::ref).toList();
-            return new GateDecision(false, notes.note(env, "pause", "environment " + env + " is paused (jobs/pause."
-                    + env + ")", held).stream().toList(), Optional.empty());
-        }
-        notes.clear(env, "pause");
+        boolean flagged = ctx.tree.hasExcessiveFailureFlag(env);
+        GateDecision d = Gates.evaluate(env, paused, flagged, e.excessiveFailureThreshold(),
+                ctx.journal.transitionsSincePush());
         d.flagText().ifPresent(text -> {
             ctx.tree.writeExcessiveFailureFlag(env, text);
             ctx.pushNow = true;
         });
-        return d;
+        List<Notification> out = new ArrayList<>(standing(env, paused, flagged, d.notifications()));
+        if (paused) {
+            // which jobs the pause holds back: said once per change of them, not every cycle
+            List<JobRef> held = ctx.tree.index().inState(State.BACKLOG).stream()
+                    .filter(j -> mayRelease(j, env)).map(Job::ref).toList();
+            notes.note(env, "pause", "environment " + env + " is paused (jobs/pause." + env + ")", held)
+                    .ifPresent(out::add);
+        } else {
+            notes.clear(env, "pause");
+        }
+        return new GateDecision(d.releasesAllowed(), out, d.flagText());
+    }
+
+    /** A pause or a flag stands for many cycles: said when it starts (and at the reminder interval), and when it ends. */
+    private List<Notification> standing(String env, boolean paused, boolean flagged, List<Notification> said) {
+        List<Notification> out = new ArrayList<>();
+        String pauseKey = "paused." + env;
+        String flagKey = "excessive-failure." + env;
+        if (paused) {
+            said.forEach(n -> out.addAll(ctx.alerts.raise(pauseKey, n, ctx.now())));
+        } else {
+            out.addAll(ctx.alerts.clear(pauseKey, "environment " + env + " is no longer paused: releases resume"));
+        }
+        if (flagged && !paused) {
+            said.forEach(n -> out.addAll(ctx.alerts.raise(flagKey, n, ctx.now())));
+        } else if (!flagged) {
+            out.addAll(ctx.alerts.clear(flagKey, "jobs/excessive_failure." + env + ".txt was removed: "
+                    + env + " releases again"));
+        }
+        if (!paused && !flagged) {
+            out.addAll(said); // a threshold just reached: the flag is written now, once
+        }
+        return out;
     }
 
     /** Picks the backlog jobs for the free slots of {@code env}, grouped into chains in dependency order. */
@@ -229,9 +254,14 @@ final class Releases {
         }
         List<Notification> out = new ArrayList<>(plan.notes());
         List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
+        String key = "releases." + plan.env();
         if (!critical.isEmpty()) {
-            out.add(Notification.critical("environment " + plan.env() + " stopped releasing in this cycle: "
-                    + String.join("; ", critical)));
+            // a full work disk is the host's trouble, not the jobs': a WARNING, and no job is failed for it
+            String text = "environment " + plan.env() + " stopped releasing in this cycle: " + String.join("; ", critical);
+            boolean diskFull = critical.stream().anyMatch(c -> c.contains("(ENOSPC)"));
+            out.addAll(ctx.alerts.raise(key, diskFull ? Notification.warning(text) : Notification.critical(text), ctx.now()));
+        } else if (n > 0) {
+            out.addAll(ctx.alerts.clear(key, "environment " + plan.env() + " releases again"));
         }
         List<String> refused = new ArrayList<>(plan.refused());
         refused.addAll(details(outcomes, SubmitOutcome.Kind.REFUSED));

@@ -33,6 +33,7 @@ public record CaravanSettings(
         String slackWebhookUrl,
         String slackChannel,
         Duration slackMinInterval,
+        Duration alertReminderInterval,
         List<String> groupsPriority,
         Set<String> groupsExclude,
         Map<String, Environment> environments) {
@@ -56,6 +57,8 @@ public record CaravanSettings(
         KEYS.put("caravan.slack.webhook-url", "");
         KEYS.put("caravan.slack.channel", "#caravan");
         KEYS.put("caravan.slack.min-interval-ms", "1000");
+        KEYS.put("caravan.alerts.reminder-interval", "1h");
+        KEYS.put("caravan.standby.refresh-interval", "30s");
         KEYS.put("caravan.groups.priority", "");
         KEYS.put("caravan.groups.exclude", "");
     }
@@ -126,6 +129,8 @@ public record CaravanSettings(
                 r.string("caravan.slack.webhook-url", ""),
                 r.string("caravan.slack.channel", KEYS.get("caravan.slack.channel")),
                 Duration.ofMillis(r.integer("caravan.slack.min-interval-ms", 1000, 0)),
+                r.duration("caravan.alerts.reminder-interval", KEYS.get("caravan.alerts.reminder-interval"),
+                        SettingsReader.Bound.NOT_NEGATIVE),
                 r.list("caravan.groups.priority"),
                 new LinkedHashSet<>(r.list("caravan.groups.exclude")),
                 envs);

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,8 @@ public final class LocalBackend implements Backend {
 
     /** How long a launched run may take to write its pid file before a poll stops calling it "starting". */
     static final Duration SPAWN_GRACE = Duration.ofSeconds(30);
+    /** A spawned wrapper writes its pid at once; a prepared run with no pid file this long after its launch never spawned. */
+    static final Duration NEVER_SPAWNED = Duration.ofSeconds(10);
     /** How long cancel lets a run react to SIGTERM before SIGKILL. */
     static final Duration TERM_GRACE = Duration.ofSeconds(3);
     static final int CANCELLED_STATUS = 143;
@@ -65,6 +68,12 @@ public final class LocalBackend implements Backend {
             run.writeLaunch(new RunFolder.Launch(request.token(), context.clock().millis()));
         } catch (IOException e) {
             // every run needs the work folder: when it cannot be written, no local run can start
+            if (isDiskFull(e)) {
+                String where = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile()
+                        : run.dir().toString();
+                throw BackendException.critical("job " + job.path() + " not started: no space left on device (ENOSPC)"
+                        + " writing " + where + "; jobs stay in the backlog until the work disk has room", e);
+            }
             throw BackendException.critical("job " + job.path() + ": cannot prepare local run " + run.runId() + " in "
                     + run.dir() + ": " + e.getMessage(), e);
         }
@@ -77,6 +86,17 @@ public final class LocalBackend implements Backend {
         }
         LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
         return run.runId();
+    }
+
+    /** ENOSPC, as the JDK reports it: a FileSystemException's reason or a plain write's IOException message. */
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof FileSystemException fs ? fs.getReason() : t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The same token twice means the first answer was lost: hand back that run rather than start a second one. */
@@ -104,9 +124,23 @@ public final class LocalBackend implements Backend {
     public Optional<String> findSubmission(SubmitRequest request) throws BackendException {
         RunFolder run = folder(request.job(), RunIds.forToken(request.token()));
         try {
-            return run.readLaunch()
-                    .filter(launch -> launch.token().equals(request.token()))
-                    .map(launch -> run.runId());
+            Optional<RunFolder.Launch> launch = run.readLaunch().filter(l -> l.token().equals(request.token()));
+            if (launch.isEmpty()) {
+                return Optional.empty();
+            }
+            if (awaitWrapper(run, launch.get())) {
+                return Optional.of(run.runId());
+            }
+            // killed between writing the launch file and spawning: the run never started, so it is not found and
+            // the job is released again (else it would be recorded as submitted and fail 30 s later, never having run)
+            run.deleteLaunch();
+            LOG.info("env {}: job {}: local run {} was prepared but never started (the process that submitted it ended "
+                    + "first)", envName, request.job().path(), run.runId());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BackendException.retryable("job " + request.job().path() + ": interrupted looking for local run "
+                    + run.runId(), e);
         } catch (IOException e) {
             throw BackendException.retryable("job " + request.job().path() + ": cannot read local run " + run.runId()
                     + ": " + e.getMessage(), e);
@@ -217,6 +251,24 @@ public final class LocalBackend implements Backend {
     }
 
     /** A run launched a moment ago may not have written its pid yet; it will see the cancel file if it starts later. */
+    /**
+     * Whether the wrapper of a prepared run ever started: its first act is writing its pid file, so a run with neither
+     * pid nor exit file {@link #NEVER_SPAWNED} after its launch was never spawned.
+     */
+    private boolean awaitWrapper(RunFolder run, RunFolder.Launch launch) throws IOException, InterruptedException {
+        long age = context.clock().millis() - launch.launchedMillis();
+        long deadline = System.nanoTime() + Math.max(0, NEVER_SPAWNED.toMillis() - age) * 1_000_000;
+        while (true) {
+            if (run.readPid().isPresent() || ended(run).isPresent()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(WAIT_STEP_MILLIS);
+        }
+    }
+
     private Optional<RunFolder.PidRecord> awaitPid(RunFolder run) throws IOException, InterruptedException {
         Optional<RunFolder.PidRecord> pid = run.readPid();
         long deadline = System.nanoTime() + TERM_GRACE.toNanos();
