@@ -55,9 +55,11 @@ final class RepoSteps {
             }
             reread = true;
         }
+        // with a fetch timer, a cycle merges what its last fetch brought; the first one after start fetches itself
+        boolean fetch = firstCycle || !ctx.fetchOnTimer;
         firstCycle = false;
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
-        MergeOutcome m = ctx.git.mergeAdmin();
+        MergeOutcome m = ctx.git.mergeAdmin(fetch);
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
