@@ -41,8 +41,8 @@ public final class CycleRequests {
         return envs;
     }
 
-    /** Requests received and cycles started so far, for the log and tests: {@code [requested, started]}. */
+    /** For the log and tests: {@code [requests received, cycles started, 1 when a cycle waits else 0]}. */
     public synchronized long[] counts() {
-        return new long[]{requested, started};
+        return new long[]{requested, started, queued ? 1 : 0};
     }
 }

@@ -151,7 +151,7 @@ public final class Engine implements AutoCloseable {
         return requests.take();
     }
 
-    /** {@code [requested, started]}: cycle requests received and requested cycles started since start-up. */
+    /** {@code [requested, started, waiting]}: requests received, requested cycles started, 1 when one waits. */
     public long[] cycleRequestCounts() {
         return requests.counts();
     }

@@ -48,24 +48,38 @@ final class ExitWatch implements AutoCloseable {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
+            // every folder signalled by now, then one request: a burst of ends asks once, not once per run
             boolean exited = false;
-            for (WatchEvent<?> event : key.pollEvents()) {
-                // an overflow lost events: some of them may have been exits
-                exited |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                        || event.context().toString().endsWith(EXIT_SUFFIX);
+            try {
+                for (; key != null; key = service.poll()) {
+                    exited |= exitIn(key);
+                }
+            } catch (ClosedWatchServiceException e) {
+                return;
             }
             if (exited) {
-                // the run is over; a later run of the job registers the folder again at its submit
-                key.cancel();
                 try {
                     onExit.run();
                 } catch (RuntimeException e) {
                     LOG.warn("A run ended, but the cycle request failed: {}", e.getMessage());
                 }
-            } else {
-                key.reset();
             }
         }
+    }
+
+    private static boolean exitIn(WatchKey key) {
+        boolean exited = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            // an overflow lost events: some of them may have been exits
+            exited |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                    || event.context().toString().endsWith(EXIT_SUFFIX);
+        }
+        if (exited) {
+            key.cancel(); // the run is over; a later run of the job watches the folder again from its submit
+        } else {
+            key.reset();
+        }
+        return exited;
     }
 
     @Override
