@@ -98,4 +98,56 @@ class CycleEventsTest {
     private long commits() throws Exception {
         return Long.parseLong(FlowFixture.git(fx.tracking(), "rev-list", "--count", "HEAD").strip());
     }
+
+    @Test
+    void anOperatorsPushToMainIsMergedWithoutACronTick() throws Exception {
+        fx = new FlowFixture(dir, 2);
+        Map<String, String> p = withEvents(fx.settings("local1", 2));
+        p.put("caravan.tracking.fetch-interval", "500ms");
+        daemon = DaemonHarness.start(dir, p);
+        Poll.until("both jobs completed, pushed, nothing waiting", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 2
+                && daemon.engine().cycleRequestCounts()[2] == 0 && clean() && pushed());
+
+        // the operator adds a job on main, on top of what the scheduler pushed (the ICGC README's way)
+        try (org.eclipse.jgit.api.Git op = GitFixtures.operatorClone(fx.remote, dir.resolve("operator"))) {
+            GitFixtures.mergeScheduler(op);
+            Path job = java.nio.file.Files.createDirectories(dir.resolve("operator/jobs").resolve(FlowFixture.GROUP)
+                    .resolve(FlowFixture.BATCH).resolve("backlog/job.0100"));
+            java.nio.file.Files.writeString(job.resolve("params.json"), "{\"n\": 100, \"fail\": false}\n");
+            GitFixtures.commitAllAndPush(op, "add job.0100");
+        }
+        Poll.until("the pushed job merged, run and completed", Duration.ofSeconds(60),
+                () -> fx.runs().contains("job.0100") && inState(State.COMPLETED) == 3);
+        assertThat(FlowFixture.git(fx.tracking(), "log", "--format=%s", "scheduler")).contains("add job.0100");
+    }
+
+    @Test
+    void aCrashBetweenSubmitAndMoveIsRecoveredWithEventsAlone() throws Exception {
+        fx = new FlowFixture(dir, 3);
+        fx.slack.close();
+        Map<String, String> s = withEvents(fx.settings("local1", 1));
+        s.remove("caravan.slack.webhook-url");
+        try (DaemonProcesses daemons = new DaemonProcesses()) {
+            DaemonProcesses.Crash crash = daemons.killRightAfterSubmit(dir, s);
+            assertThat(crash.job()).isEqualTo("PACA-CA/2021-06-20/job.0001");
+            assertThat(fx.jobsIn("backlog")).contains("job.0001");
+
+            // one slot and a yearly cron: after the first cycle, only the runs' ends bring the next jobs
+            Process second = daemons.start(crash.config(), dir.resolve("second.log"), Map.of());
+            Poll.until("all three jobs completed", Duration.ofSeconds(90),
+                    () -> fx.jobsIn("completed").size() == 3 || !second.isAlive());
+            assertThat(second.isAlive()).as("second daemon alive").isTrue();
+            assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
+            assertThat(java.nio.file.Files.readString(dir.resolve("second.log")))
+                    .contains("Recovered the submission of PACA-CA/2021-06-20/job.0001");
+        }
+    }
+
+    private boolean pushed() {
+        try {
+            return FlowFixture.git(fx.tracking(), "rev-parse", "HEAD").equals(FlowFixture.git(fx.remote, "rev-parse", "scheduler"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
