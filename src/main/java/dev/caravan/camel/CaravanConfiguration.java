@@ -69,10 +69,14 @@ public class CaravanConfiguration implements CamelConfiguration {
         // the first lock attempt waits for the next multiple of this interval: keep start-up quick
         cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
         context.addService(cluster);
+        context.getRegistry().bind("leadership", new Leadership(cluster, CycleLock.NAMESPACE));
         if (settings.triggersEnabled()) {
             FirstCycleOnLeadership first = new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE);
             context.addStartupListener(first);
             engine.alsoHoldsCycleLockWhen(first::isLeader);
+            // run ends and intakes request cycles through the routes; the timers among the sources are routes too
+            engine.onCycleRequest(new RouteRequester(context));
+            context.addRoutes(new EventRoutes(settings, engine));
         }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);

@@ -63,6 +63,19 @@ final class CycleContext {
     long cycleStart;
     int cycleMoves;
 
+    /** Where requests for cycles go; set by the daemon once its routes run. */
+    volatile CycleRequester requester = CycleRequester.NONE;
+    /** Whether intakes request cycles ({@code caravan.cycle.on-intake}). */
+    volatile boolean requestOnIntake;
+    /**
+     * Environments whose backend is asked about runs only when a timer said a poll round is due (their
+     * {@code poll-interval}); every other environment is polled in every cycle.
+     */
+    final Set<String> pollOnTimer = ConcurrentHashMap.newKeySet();
+    final Set<String> pollDue = ConcurrentHashMap.newKeySet();
+    /** Whether a timer fetches the remote between cycles, so a cycle merges what it brought without fetching. */
+    volatile boolean fetchOnTimer;
+
     CycleContext(CaravanSettings settings, GitRepo git, TrackingTree tree, Journal journal,
                  Map<String, Backend> backends, Clock clock) {
         this.settings = settings;
@@ -81,6 +94,18 @@ final class CycleContext {
             throw new IllegalArgumentException("no environment named '" + env + "'");
         }
         return b;
+    }
+
+    /** Whether this cycle asks {@code env}'s backend about its runs: always, or once per poll interval. */
+    boolean pollNow(String env) {
+        return !pollOnTimer.contains(env) || pollDue.remove(env);
+    }
+
+    /** An intake changed what {@code envs} may release: ask for a cycle of them (outside the lock: it never blocks). */
+    void intakeChanged(java.util.Collection<String> envs) {
+        if (requestOnIntake) {
+            requester.request(envs, "intake");
+        }
     }
 
     Instant now() {

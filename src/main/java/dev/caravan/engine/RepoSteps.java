@@ -65,6 +65,8 @@ final class RepoSteps {
             }
             reread = true;
         }
+        // with a fetch timer, a cycle merges what its last fetch brought; the first one after start fetches itself
+        boolean fetch = firstCycle || !ctx.fetchOnTimer;
         firstCycle = false;
         if (!reread && !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             // another daemon committed in this clone (the leader this one takes over from): its moves are the
@@ -74,7 +76,7 @@ final class RepoSteps {
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
         MergeOutcome m;
         try {
-            m = ctx.git.mergeAdmin();
+            m = ctx.git.mergeAdmin(fetch);
             ctx.remoteDown = false;
             out.addAll(ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume"));
         } catch (RemoteUnreachableException e) {

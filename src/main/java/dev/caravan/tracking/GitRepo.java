@@ -288,11 +288,21 @@ public final class GitRepo implements AutoCloseable {
      * memory first; a conflicting merge changes nothing.
      */
     public MergeOutcome mergeAdmin() {
+        return mergeAdmin(true);
+    }
+
+    /**
+     * {@link #mergeAdmin()}, fetching first only when {@code fetchFirst}: when a timer fetches between cycles
+     * ({@link #fetchAdminChanged}), a cycle merges what the last fetch brought.
+     */
+    public MergeOutcome mergeAdmin(boolean fetchFirst) {
         if (!hasRemote) {
             return MergeOutcome.of(MergeOutcome.Kind.LOCAL_ONLY, "no remote");
         }
         try {
-            fetch();
+            if (fetchFirst) {
+                fetch();
+            }
             Repository r = git.getRepository();
             ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
             if (admin == null) {
@@ -383,6 +393,21 @@ public final class GitRepo implements AutoCloseable {
                     + "); the clone was reset to " + head.abbreviate(8).name(), List.of());
         }
         return MergeOutcome.of(MergeOutcome.Kind.MERGED, name + ": " + res.getMergeStatus());
+    }
+
+    /** Fetches the remote; true when the admin branch moved since the last fetch (an operator pushed). */
+    public boolean fetchAdminChanged() {
+        if (!hasRemote) {
+            return false;
+        }
+        String ref = "refs/remotes/" + REMOTE + "/" + adminBranch;
+        try {
+            ObjectId before = git.getRepository().resolve(ref);
+            fetch();
+            return !java.util.Objects.equals(before, git.getRepository().resolve(ref));
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot fetch " + adminBranch + ": " + e.getMessage(), e);
+        }
     }
 
     private void fetch() throws GitAPIException {

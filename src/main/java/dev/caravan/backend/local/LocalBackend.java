@@ -3,6 +3,7 @@ package dev.caravan.backend.local;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendException;
+import dev.caravan.backend.RunEnds;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;
 import dev.caravan.model.JobRef;
@@ -46,11 +47,30 @@ public final class LocalBackend implements Backend {
     private final String envName;
     private final CommandTemplate command;
     private final BackendContext context;
+    /** Empty when no one listens for ends ({@link RunEnds#NONE}). */
+    private final Optional<ExitWatch> exits;
 
     LocalBackend(String envName, CommandTemplate command, BackendContext context) {
         this.envName = envName;
         this.command = command;
         this.context = context;
+        this.exits = context.runEnds() == RunEnds.NONE ? Optional.empty() : Optional.of(startWatch(envName, context));
+    }
+
+    private static ExitWatch startWatch(String envName, BackendContext context) {
+        try {
+            return new ExitWatch(envName, () -> context.runEnds().ended(envName));
+        } catch (IOException e) {
+            throw new IllegalStateException("env " + envName + ": cannot watch the local run folders for exits: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Before the run can end: so its exit is noticed the moment the wrapper writes it. */
+    private void watch(RunFolder run) throws IOException {
+        if (exits.isPresent()) {
+            exits.get().watch(run.dir());
+        }
     }
 
     @Override
@@ -60,6 +80,7 @@ public final class LocalBackend implements Backend {
         RunFolder run = folder(job, RunIds.forToken(request.token()));
         try {
             Files.createDirectories(run.dir());
+            watch(run);
             Optional<RunFolder.Launch> earlier = run.readLaunch();
             if (earlier.isPresent()) {
                 return alreadyLaunched(request, run, earlier.get());
@@ -156,7 +177,26 @@ public final class LocalBackend implements Backend {
         return answers;
     }
 
+    /**
+     * A run still going is watched from here on (it may have been started by an earlier daemon), and looked at once
+     * more: an exit written before the watch began is not missed.
+     */
     private RunStatus status(RunHandle handle) throws BackendException {
+        RunStatus st = look(handle);
+        if (st.phase() != RunStatus.Phase.IN_FLIGHT || exits.isEmpty()) {
+            return st;
+        }
+        RunFolder run = folder(handle.job(), handle.runId());
+        try {
+            watch(run);
+            return ended(run).orElse(st);
+        } catch (IOException e) {
+            throw BackendException.retryable("job " + handle.job().path() + ": cannot watch local run " + handle.runId()
+                    + " in " + run.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RunStatus look(RunHandle handle) throws BackendException {
         if (!RunIds.isLocalRunId(handle.runId())) {
             return RunStatus.unknown("'" + handle.runId() + "' is not a local run id");
         }
@@ -352,6 +392,11 @@ public final class LocalBackend implements Backend {
             }
         }
         return false;
+    }
+
+    @Override
+    public void close() {
+        exits.ifPresent(ExitWatch::close);
     }
 
     /** Removes the job's work folder, every run of it. */
