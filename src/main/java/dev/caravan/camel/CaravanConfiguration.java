@@ -31,8 +31,6 @@ public class CaravanConfiguration implements CamelConfiguration {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaravanConfiguration.class);
 
-    static final int SUBMIT_THREADS = 32;
-
     @Override
     public void configure(CamelContext context) throws Exception {
         CaravanSettings settings = readSettings(context.getPropertiesComponent());
@@ -51,10 +49,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("notifier", new Notifier(settings));
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
-        context.addRoutes(new SubmitRoutes(settings));
-        // chains of submissions go side by side; AWS Batch's 50/s with ~40 ms per call needs more than Camel's 10
-        context.getRegistry().bind("submitPool", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "caravan-submit", SUBMIT_THREADS));
+        context.addRoutes(new SubmitRoutes(settings, engine));
+        // chains of submissions go side by side, as many as the fastest environment's pace needs (SubmitPace)
+        context.getRegistry().bind("submitPool", context.getExecutorServiceManager().newFixedThreadPool(this,
+                "caravan-submit", SubmitPace.poolThreads(settings.environments().values(),
+                        Runtime.getRuntime().availableProcessors())));
 
         if (!settings.slackWebhookUrl().isBlank()) {
             // On the component, not in the endpoint URI: URIs are logged, and the webhook URL is a secret.

@@ -54,6 +54,10 @@ public final class GitRepo implements AutoCloseable {
     static final String AUTHOR_NAME = "Caravan scheduler";
     static final String AUTHOR_EMAIL = "caravan@localhost";
 
+    static {
+        SystemGitConfig.install();
+    }
+
     private final Git git;
     private final String branch;
     private final String adminBranch;

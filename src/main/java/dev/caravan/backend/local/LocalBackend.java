@@ -105,7 +105,7 @@ public final class LocalBackend implements Backend {
             throw BackendException.critical("job " + job.path() + ": cannot start local run " + run.runId()
                     + " (is 'setsid' from util-linux on the PATH?): " + e.getMessage(), e);
         }
-        LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
+        LOG.debug("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
         return run.runId();
     }
 
