@@ -1,5 +1,7 @@
 package dev.caravan.camel;
 
+import dev.caravan.batches.service.BatchService;
+import dev.caravan.batches.service.BatchSettings;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.settings.ConfigException;
@@ -41,6 +43,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("engine", engine);
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
+        BatchSettings batchSettings = BatchSettings.read(caravanKeys(context.getPropertiesComponent()),
+                context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
+        context.getRegistry().bind("batchSettings", batchSettings);
+        context.getRegistry().bind("batches", new BatchService(engine.intake(), batchSettings, settings.environments(),
+                settings.workDir(), new CycleRequests(context), Clock.systemUTC()));
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
         context.addRoutes(new SubmitRoutes(settings));
@@ -82,21 +89,29 @@ public class CaravanConfiguration implements CamelConfiguration {
 
     /** The routes say {{caravan.x}}: unset keys resolve to the same defaults the Java side uses. */
     private static void publishDefaults(PropertiesComponent pc) {
-        CaravanSettings.defaults().forEach((k, v) -> {
+        Map<String, String> all = new java.util.LinkedHashMap<>(CaravanSettings.defaults());
+        all.putAll(BatchSettings.defaults());
+        all.forEach((k, v) -> {
             if (pc.resolveProperty(k).isEmpty()) {
                 pc.addInitialProperty(k, v);
             }
         });
     }
 
-    static CaravanSettings readSettings(PropertiesComponent pc) {
-        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
-        Set<String> keys = new TreeSet<>(raw.stringPropertyNames());
+    /** Every caravan.* key of the properties and the system properties. */
+    static Set<String> caravanKeys(PropertiesComponent pc) {
+        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX)).stringPropertyNames());
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith(CaravanSettings.PREFIX)) {
                 keys.add(k);
             }
         }
+        return keys;
+    }
+
+    static CaravanSettings readSettings(PropertiesComponent pc) {
+        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
+        Set<String> keys = caravanKeys(pc);
         try {
             return CaravanSettings.read(keys, pc::resolveProperty, Backends.factories());
         } catch (ConfigException e) {
