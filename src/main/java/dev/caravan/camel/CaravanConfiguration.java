@@ -1,5 +1,7 @@
 package dev.caravan.camel;
 
+import dev.caravan.web.BatchApi;
+import dev.caravan.web.HttpSettings;
 import dev.caravan.batches.service.BatchService;
 import dev.caravan.batches.service.BatchSettings;
 import dev.caravan.backend.BackendFactory;
@@ -46,8 +48,13 @@ public class CaravanConfiguration implements CamelConfiguration {
         BatchSettings batchSettings = BatchSettings.read(caravanKeys(context.getPropertiesComponent()),
                 context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
         context.getRegistry().bind("batchSettings", batchSettings);
-        context.getRegistry().bind("batches", new BatchService(engine.intake(), batchSettings, settings.environments(),
-                settings.workDir(), new CycleRequests(context), Clock.systemUTC()));
+        BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
+                settings.workDir(), new CycleRequests(context), Clock.systemUTC());
+        context.getRegistry().bind("batches", batches);
+        HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
+        if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            context.addRoutes(new BatchApi(batches, http));
+        }
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
         context.addRoutes(new SubmitRoutes(settings));

@@ -70,9 +70,12 @@ final class RepoSteps {
         return out;
     }
 
+    private java.util.Set<String> committing = java.util.Set.of();
+
     /** Stages exactly what this cycle touched; true when there is something to commit. */
     boolean stageForCommit() {
         ctx.stageTouched(Optional.empty());
+        committing = new java.util.LinkedHashSet<>(ctx.pendingMessages);
         return !ctx.pendingMessages.isEmpty();
     }
 
@@ -82,7 +85,8 @@ final class RepoSteps {
     }
 
     void committed() {
-        ctx.pendingMessages.clear();
+        // an intake that staged while the commit ran (outside the lock) keeps its message for the next commit
+        ctx.pendingMessages.removeAll(committing);
         ctx.indexedHead = ctx.git.head().orElse(null);
         ctx.clearDirty();
     }
