@@ -68,6 +68,80 @@ class BatchApiTest {
         assertThat(FlowFixture.jobsIn(dir.resolve("tracking"), "wepp-demo", "templates", "queued")).isEmpty();
     }
 
+    @Test
+    void tasksWriteFilesARetrySkipsWhatIsDoneForceRebuildRunsAllAndTheEndGoesToSlack() throws Exception {
+        Path flag = dir.resolve("wepp-ok");
+        List<Map<String, Object>> tasks = List.of(
+                Map.of("name", "fetch_dem", "command", "echo dem of $CARAVAN_JOB_ID > dem.txt"),
+                Map.of("name", "build_channels", "command", "cp dem.txt channels.txt && echo channels >> channels.txt"),
+                Map.of("name", "run_wepp", "command", "test -f " + flag + " && wc -l < channels.txt > wepp.out"));
+        assertThat(api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "runs", "tasks", tasks)).status())
+                .isEqualTo(201);
+        assertThat(api.call("PUT", "/batches/wepp-demo/runs/resource", Files.readAllBytes(GEOJSON)).json())
+                .containsEntry("items", 3);
+
+        long t0 = System.nanoTime();
+        BatchDaemon.Answer start = api.call("POST", "/batches/wepp-demo/runs/start", Map.of());
+        assertThat(start.status()).as(start.body()).isEqualTo(200);
+        Poll.until("the first item runs", Duration.ofSeconds(5), () -> statuses("runs").stream().anyMatch(s -> !s.equals("not run")));
+        long firstRunningMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(firstRunningMs).as("Start to the first item running, ms").isLessThan(2000);
+
+        untilEnded("runs");
+        assertThat(statuses("runs")).containsOnly("failed");
+        Path work = dir.resolve("batches/wepp-demo/runs/item-00001");
+        assertThat(work.resolve("dem.txt")).hasContent("dem of item-00001");
+        assertThat(work.resolve("channels.txt")).exists();
+        assertThat(work.resolve("wepp.out")).doesNotExist();
+        long demWritten = Files.getLastModifiedTime(work.resolve("dem.txt")).toMillis();
+        Map<String, Object> failed = api.call("GET", "/batches/wepp-demo/runs/items/item-00001", null).json();
+        assertThat(failed).containsEntry("status", "failed").containsEntry("colour", "red");
+        assertThat(m(m(m(failed.get("run_metadata")).get("tasks")).get("run_wepp"))).containsEntry("status", "failed");
+
+        tick();
+        Poll.until("the summary of the failed run", Duration.ofSeconds(10),
+                () -> slack.anyContains("batch wepp-demo/runs ended: 3 total, 0 completed, 3 failed, 0 aborted"));
+
+        Files.writeString(flag, "");
+        assertThat(l(api.call("POST", "/batches/wepp-demo/runs/retry", null).json().get("retried"))).hasSize(3);
+        untilEnded("runs");
+        assertThat(statuses("runs")).containsOnly("succeeded");
+        assertThat(work.resolve("wepp.out")).hasContent("2");
+        assertThat(Files.getLastModifiedTime(work.resolve("dem.txt")).toMillis()).as("fetch_dem skipped").isEqualTo(demWritten);
+        assertThat(api.call("GET", "/batches/wepp-demo/runs/items/item-00001/log?stream=stderr&tail=50", null).body()
+                + api.call("GET", "/batches/wepp-demo/runs/items/item-00001/log?stream=stdout&tail=50", null).body())
+                .contains("task fetch_dem: skipped (completed earlier)");
+        assertThat(api.call("GET", "/batches/wepp-demo/runs", null).json().get("items").toString()).contains("green");
+
+        BatchDaemon.Answer force = api.call("POST", "/batches/wepp-demo/runs/start", Map.of("force_rebuild", true));
+        assertThat(force.json()).containsEntry("items", 3);
+        untilEnded("runs");
+        assertThat(statuses("runs")).containsOnly("succeeded");
+        Map<String, Object> meta = m(api.call("GET", "/batches/wepp-demo/runs/items/item-00001", null).json().get("run_metadata"));
+        assertThat(meta).containsEntry("force_rebuild", true).containsEntry("status", "completed");
+        assertThat(Files.getLastModifiedTime(work.resolve("dem.txt")).toMillis()).as("fetch_dem ran again").isGreaterThan(demWritten);
+        tick();
+        Poll.until("the summary of the forced run", Duration.ofSeconds(10),
+                () -> slack.anyContains("batch wepp-demo/runs ended: 3 total, 3 completed, 0 failed, 0 aborted"));
+    }
+
+    static void tick() {
+        api.daemon.context().createProducerTemplate().requestBody("direct:batches-tick", (Object) null);
+    }
+
+    static List<String> statuses(String batch) {
+        return l(api.call("GET", "/batches/wepp-demo/" + batch, null).json().get("items")).stream()
+                .map(i -> (String) m(i).get("status")).toList();
+    }
+
+    /** Cycles until nothing of the batch waits or runs: with triggers off, the test says when cycles run. */
+    static void untilEnded(String batch) {
+        Poll.until("batch " + batch + " ended", Duration.ofSeconds(60), () -> {
+            api.daemon.cycle();
+            return statuses(batch).stream().noneMatch(s -> s.equals("not run") || s.equals("running") || s.equals("moving"));
+        });
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> m(Object o) {
         return (Map<String, Object>) o;
