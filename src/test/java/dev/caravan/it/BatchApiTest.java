@@ -125,6 +125,64 @@ class BatchApiTest {
                 () -> slack.anyContains("batch wepp-demo/runs ended: 3 total, 3 completed, 0 failed, 0 aborted"));
     }
 
+    @Test
+    void abortingARunningItemLeavesNoProcessAndDeletingItRemovesItsFiles() throws Exception {
+        String sleep = "sleep 3217";
+        List<Map<String, Object>> tasks = List.of(Map.of("name", "long_task", "command", sleep + " ; echo never > late.txt"));
+        assertThat(api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "aborts", "tasks", tasks,
+                "parallel", 1)).status()).isEqualTo(201);
+        api.call("PUT", "/batches/wepp-demo/aborts/resource", Files.readAllBytes(GEOJSON));
+        api.call("POST", "/batches/wepp-demo/aborts/start", Map.of("from_item", "item-00002"));
+        Poll.until("item-00002 runs", Duration.ofSeconds(10), () -> statuses("aborts").equals(List.of("not run", "running", "not run")));
+        Poll.until("its sleep runs", Duration.ofSeconds(10), () -> processes(sleep) > 0);
+
+        BatchDaemon.Answer abort = api.call("POST", "/batches/wepp-demo/aborts/items/item-00002/abort", null);
+        assertThat(abort.status()).as(abort.body()).isEqualTo(200);
+        assertThat(processes(sleep)).as("processes left after abort").isZero();
+        Poll.until("the next item starts", Duration.ofSeconds(10), () -> {
+            api.daemon.cycle();
+            return statuses("aborts").equals(List.of("not run", "aborted", "running"));
+        });
+        Map<String, Object> item = api.call("GET", "/batches/wepp-demo/aborts/items/item-00002", null).json();
+        assertThat(item).containsEntry("status", "aborted").containsEntry("colour", "orange");
+
+        BatchDaemon.Answer whileRunning = api.call("DELETE", "/batches/wepp-demo/aborts/items/item-00003", null);
+        assertThat(whileRunning.status()).as(whileRunning.body()).isEqualTo(409);
+        assertThat(api.call("DELETE", "/batches/wepp-demo/aborts", null).status()).isEqualTo(409);
+
+        BatchDaemon.Answer stop = api.call("POST", "/batches/wepp-demo/aborts/abort", null);
+        assertThat(l(stop.json().get("aborted"))).containsExactly("item-00003");
+        assertThat(processes(sleep)).isZero();
+        api.daemon.cycle();
+        assertThat(statuses("aborts")).as("nothing starts after the batch is aborted").containsExactly("not run", "aborted", "aborted");
+
+        Path work = dir.resolve("batches/wepp-demo/aborts/item-00002");
+        assertThat(work).exists();
+        BatchDaemon.Answer del = api.call("DELETE", "/batches/wepp-demo/aborts/items/item-00002", null);
+        assertThat(del.status()).as(del.body()).isEqualTo(200);
+        assertThat(work).doesNotExist();
+        assertThat(dir.resolve("batches/wepp-demo/aborts/.runner/item-00002.sh")).doesNotExist();
+        assertThat(FlowFixture.jobsIn(dir.resolve("tracking"), "wepp-demo", "aborts", "aborted")).containsExactly("item-00003");
+        assertThat(api.call("GET", "/batches/wepp-demo/aborts/items/item-00002", null).status()).isEqualTo(404);
+
+        assertThat(api.call("DELETE", "/batches/wepp-demo/aborts", null).status()).isEqualTo(200);
+        assertThat(dir.resolve("tracking/jobs/wepp-demo/aborts/batch.json")).doesNotExist();
+        assertThat(dir.resolve("batches/wepp-demo/aborts")).doesNotExist();
+        assertThat(api.call("GET", "/batches/wepp-demo/aborts", null).status()).isEqualTo(404);
+    }
+
+    /** Processes whose command line holds this text, from /proc. */
+    static long processes(String text) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                byte[] cmd = Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"));
+                return new String(cmd).replace('\0', ' ').contains(text);
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
+    }
+
     static void tick() {
         api.daemon.context().createProducerTemplate().requestBody("direct:batches-tick", (Object) null);
     }
