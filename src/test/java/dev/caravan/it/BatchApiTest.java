@@ -171,6 +171,96 @@ class BatchApiTest {
         assertThat(api.call("GET", "/batches/wepp-demo/aborts", null).status()).isEqualTo(404);
     }
 
+    @Test
+    void badInputAndMissingOrWrongTokensAreClearErrorsThatChangeNothing() throws Exception {
+        assertThat(api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "errors")).status()).isEqualTo(201);
+        api.call("PUT", "/batches/wepp-demo/errors/resource", Files.readAllBytes(GEOJSON));
+        api.call("POST", "/batches/wepp-demo/errors/template", Map.of("template", "{index:03d}"));
+        String before = Files.readString(dir.resolve("tracking/jobs/wepp-demo/errors/batch.json"));
+
+        BatchDaemon.Answer noToken = api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "sneaky"), null);
+        assertThat(noToken.status()).isEqualTo(401);
+        assertThat(noToken.json()).containsKey("error");
+        BatchDaemon.Answer wrong = api.call("DELETE", "/batches/wepp-demo/errors", null, "not-the-token");
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.body()).doesNotContain(BatchDaemon.TOKEN);
+        assertThat(dir.resolve("tracking/jobs/wepp-demo/sneaky")).doesNotExist();
+
+        assertThat(api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "errors")).status()).isEqualTo(409);
+        for (String bad : List.of("../../etc", "_base", "resources", "a/b", "ab", "failed")) {
+            BatchDaemon.Answer a = api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", bad));
+            assertThat(a.status()).as(bad).isEqualTo(400);
+            assertThat(a.json()).as(bad).containsEntry("field", "batch");
+        }
+        assertThat(api.call("GET", "/batches/wepp-demo/..%2F..%2Fetc", null).status()).isEqualTo(404);
+        assertThat(api.call("GET", "/batches/wepp-demo/errors/items/..%2Fbatch.json", null).status()).isEqualTo(404);
+
+        for (String attack : List.of("{properties.__class__}", "{''.__class__.__mro__}", "{__import__('os').system('touch x')}",
+                "{open('/etc/passwd')}", "{eval('1')}", "{nosuchname}", "{properties['HucName']")) {
+            BatchDaemon.Answer a = api.call("POST", "/batches/wepp-demo/errors/template", Map.of("template", attack));
+            boolean refused = a.status() == 400 || a.status() == 200 && Boolean.FALSE.equals(m(a.json().get("summary")).get("is_valid"));
+            assertThat(refused).as(attack + " → " + a.body()).isTrue();
+        }
+        BatchDaemon.Answer fn = api.call("POST", "/batches/wepp-demo/errors/template", Map.of("template", "{eval('1')}"));
+        assertThat(fn.body()).contains("Function 'eval' is not permitted in templates");
+        BatchDaemon.Answer unknown = api.call("POST", "/batches/wepp-demo/errors/template", Map.of("template", "{nosuchname}"));
+        assertThat(unknown.body()).contains("Unknown name 'nosuchname' in template expression");
+
+        BatchDaemon.Answer notJson = api.call("POST", "/batches/wepp-demo/errors/template", "{\"template\": ");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json()).containsKey("line");
+        BatchDaemon.Answer malformed = api.call("PUT", "/batches/wepp-demo/errors/resource", "{\"type\": \"FeatureCollection\",\n \"features\": [,]}");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json()).containsEntry("line", 2);
+        BatchDaemon.Answer notCollection = api.call("PUT", "/batches/wepp-demo/errors/resource", "{\"type\": \"Feature\"}");
+        assertThat(notCollection.status()).isEqualTo(400);
+        byte[] big = new byte[10 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        BatchDaemon.Answer tooBig = api.call("PUT", "/batches/wepp-demo/errors/resource", big);
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.json().get("error").toString()).contains("caravan.batches.max-upload");
+
+        // the tree's batch folder is as it was: only the validations above wrote batch.json, and the last valid one stands
+        api.call("POST", "/batches/wepp-demo/errors/template", Map.of("template", "{index:03d}"));
+        assertThat(Files.readString(dir.resolve("tracking/jobs/wepp-demo/errors/batch.json"))).isEqualTo(before);
+        assertThat(Files.readString(dir.resolve("tracking/jobs/wepp-demo/errors/resource.geojson")))
+                .isEqualTo(Files.readString(GEOJSON));
+        assertThat(FlowFixture.jobsIn(dir.resolve("tracking"), "wepp-demo", "errors", "backlog")).containsExactly("000", "001", "002");
+    }
+
+    @Test
+    void exportedScriptsRunWithBashAndGiveTheDaemonsOutputs() throws Exception {
+        assertThat(api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "exports")).status()).isEqualTo(201);
+        api.call("PUT", "/batches/wepp-demo/exports/resource", Files.readAllBytes(GEOJSON));
+        api.call("POST", "/batches/wepp-demo/exports/start", Map.of());
+        untilEnded("exports");
+        assertThat(statuses("exports")).containsOnly("succeeded");
+        Path work = dir.resolve("batches/wepp-demo/exports/item-00003");
+        String wepp = Files.readString(work.resolve("wepp.out"));
+        String feature = Files.readString(work.resolve("feature.geojson"));
+        assertThat(feature).contains("Juniper Basin");
+
+        Path tgz = dir.resolve("export.tar.gz");
+        Files.write(tgz, api.bytes("/batches/wepp-demo/exports/export"));
+        Path out = Files.createDirectories(dir.resolve("export"));
+        assertThat(new ProcessBuilder("tar", "xzf", tgz.toString(), "-C", out.toString()).inheritIO().start().waitFor()).isZero();
+        Path jobs;
+        try (var s = Files.list(out)) {
+            jobs = s.filter(p -> p.getFileName().toString().startsWith("jobs_")).findFirst().orElseThrow();
+        }
+        assertThat(jobs.resolve("submit-all.sh")).exists();
+        assertThat(Files.readString(jobs.resolve("item-00003.sh"))).contains("#SBATCH --job-name=");
+
+        // run where the daemon ran: a fresh folder gives the same outputs
+        org.apache.commons.io.FileUtils.deleteDirectory(work.toFile());
+        Process p = new ProcessBuilder("bash", jobs.resolve("item-00003.sh").toString()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(said).isZero();
+        assertThat(work.resolve("wepp.out")).hasContent(wepp.strip());
+        assertThat(Files.readString(work.resolve("feature.geojson"))).isEqualTo(feature);
+        assertThat(Files.readString(work.resolve("dem.txt"))).isEqualTo("dem of item-00003\n");
+    }
+
     /** Processes whose command line holds this text, from /proc. */
     static long processes(String text) {
         return ProcessHandle.allProcesses().filter(p -> {
