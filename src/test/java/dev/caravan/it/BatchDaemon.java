@@ -41,6 +41,12 @@ public final class BatchDaemon implements AutoCloseable {
     }
 
     public static BatchDaemon start(Path dir, Path remote, String slackUrl) throws Exception {
+        Map<String, String> p = settings(dir, remote, slackUrl);
+        return new BatchDaemon(DaemonHarness.start(dir, p), Integer.parseInt(p.get("camel.server.port")));
+    }
+
+    /** The shipped settings with this test's paths, ports, Slack endpoint and token. */
+    public static Map<String, String> settings(Path dir, Path remote, String slackUrl) throws IOException {
         Properties shipped = new Properties();
         try (InputStream in = Files.newInputStream(Path.of("config/application.properties"))) {
             shipped.load(in);
@@ -59,7 +65,7 @@ public final class BatchDaemon implements AutoCloseable {
         p.put("caravan.triggers.enabled", "false");
         p.put("caravan.slack.webhook-url", slackUrl);
         p.put("caravan.http.token", TOKEN);
-        return new BatchDaemon(DaemonHarness.start(dir, p), port);
+        return p;
     }
 
     /** An answer: status and body text, and the body as JSON when it is. */
