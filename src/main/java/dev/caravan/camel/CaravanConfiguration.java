@@ -1,6 +1,7 @@
 package dev.caravan.camel;
 
 import dev.caravan.web.BatchApi;
+import dev.caravan.web.EventStream;
 import dev.caravan.web.HttpSettings;
 import dev.caravan.batches.service.BatchService;
 import dev.caravan.batches.service.BatchSettings;
@@ -54,6 +55,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
             context.addRoutes(new BatchApi(batches, http));
+            int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
+            context.addStartupListener((ctx, alreadyStarted) -> EventStream.install(ctx, port, engine));
         }
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());

@@ -48,6 +48,9 @@ final class CycleContext {
     ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
+    /** Paths staged since the last commit, for those who follow commits ({@link Engine#onCommit}). */
+    final Set<String> stagedSinceCommit = new java.util.TreeSet<>();
+    final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
     long cycleStart;
     int cycleMoves;
@@ -100,6 +103,7 @@ final class CycleContext {
     Set<String> stageTouched(Optional<String> message) {
         Set<String> touched = tree.takeTouched();
         git.stage(touched);
+        stagedSinceCommit.addAll(touched);
         if (!touched.isEmpty()) {
             pendingMessages.add(message.orElse(CYCLE_COMMIT));
         }

@@ -261,6 +261,31 @@ class BatchApiTest {
         assertThat(Files.readString(work.resolve("dem.txt"))).isEqualTo("dem of item-00003\n");
     }
 
+    @Test
+    void eventsStreamEveryCommittedChangeOfABatchAndItsItems() throws Exception {
+        java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.CompletableFuture<?> stream = client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + api.port + "/api/events")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
+        try {
+            Poll.until("the stream is open", Duration.ofSeconds(10), () -> lines.contains(": caravan events"));
+            api.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "events"));
+            Poll.until("the batch's event", Duration.ofSeconds(10), () -> lines.stream().anyMatch(l -> l.startsWith("data: ")
+                    && l.contains("\"type\":\"batch\"") && l.contains("\"batch\":\"events\"") && l.contains("batch.json")));
+            api.call("PUT", "/batches/wepp-demo/events/resource", Files.readAllBytes(GEOJSON));
+            api.call("POST", "/batches/wepp-demo/events/start", Map.of());
+            Poll.until("an item's move to queued", Duration.ofSeconds(10), () -> lines.stream().anyMatch(l ->
+                    l.contains("\"type\":\"job\"") && l.contains("\"batch\":\"events\"") && l.contains("\"state\":\"queued\"")));
+            assertThat(lines).contains("event: job", "event: batch");
+            untilEnded("events");
+            Poll.until("an item's move to completed", Duration.ofSeconds(10), () -> lines.stream().anyMatch(l ->
+                    l.contains("\"batch\":\"events\"") && l.contains("\"state\":\"completed\"")));
+        } finally {
+            stream.cancel(true);
+        }
+    }
+
     /** Processes whose command line holds this text, from /proc. */
     static long processes(String text) {
         return ProcessHandle.allProcesses().filter(p -> {
