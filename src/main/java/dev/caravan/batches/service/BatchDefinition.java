@@ -23,7 +23,7 @@ public record BatchDefinition(String group, String batch, String config, String 
                               Map<String, Boolean> directives, String orderBy, int parallel, String base,
                               String scratch, SlurmResources resources, String template, ValidationStamp validation,
                               ResourceInfo resource, String created, String startedAt, String endedAt,
-                              boolean forceRebuild) {
+                              boolean forceRebuild, String scriptsFor) {
 
     public static final String FILE = "batch.json";
 
@@ -56,21 +56,33 @@ public record BatchDefinition(String group, String batch, String config, String 
 
     public BatchDefinition withTasks(List<TaskSpec> t, Map<String, Boolean> d) {
         return new BatchDefinition(group, batch, config, environment, t, d, orderBy, parallel, base, scratch, resources,
-                template, validation, resource, created, startedAt, endedAt, forceRebuild);
+                template, validation, resource, created, startedAt, endedAt, forceRebuild, scriptsFor);
     }
 
     public BatchDefinition withTemplate(String t, ValidationStamp v) {
         return new BatchDefinition(group, batch, config, environment, tasks, directives, orderBy, parallel, base,
-                scratch, resources, t, v, resource, created, startedAt, endedAt, forceRebuild);
+                scratch, resources, t, v, resource, created, startedAt, endedAt, forceRebuild, scriptsFor);
     }
 
     public BatchDefinition withResource(ResourceInfo r) {
         return new BatchDefinition(group, batch, config, environment, tasks, directives, orderBy, parallel, base,
-                scratch, resources, template, validation, r, created, startedAt, endedAt, forceRebuild);
+                scratch, resources, template, validation, r, created, startedAt, endedAt, forceRebuild, scriptsFor);
+    }
+
+    /** Records which definition every item's script was last written for ({@link #scriptKey}), or null when unknown. */
+    public BatchDefinition withScriptsFor(String key) {
+        return new BatchDefinition(group, batch, config, environment, tasks, directives, orderBy, parallel, base,
+                scratch, resources, template, validation, resource, created, startedAt, endedAt, forceRebuild, key);
+    }
+
+    /** What an item's script depends on besides the item: tasks, their switches, the folders, the resource. */
+    public String scriptKey() {
+        return Integer.toHexString(java.util.Objects.hash(tasks, new java.util.TreeMap<>(directives), base, scratch,
+                resource == null ? null : resource.checksum()));
     }
 
     public BatchDefinition withRun(String started, String ended, boolean force) {
         return new BatchDefinition(group, batch, config, environment, tasks, directives, orderBy, parallel, base,
-                scratch, resources, template, validation, resource, created, started, ended, force);
+                scratch, resources, template, validation, resource, created, started, ended, force, scriptsFor);
     }
 }

@@ -152,7 +152,7 @@ public final class BatchService {
                 env, tasks.tasks().stream().map(BatchDefinition.TaskSpec::of).toList(), Map.of(), orderBy == null ? "" : orderBy,
                 parallel, config == null ? null : config.base().map(Path::toString).orElse(null),
                 config == null ? null : config.scratch().map(Path::toString).orElse(null), resources, template, null, null,
-                Instant.now(clock).toString(), null, null, false);
+                Instant.now(clock).toString(), null, null, false, null);
         String e = env;
         IntakeOutcome out = intake.keep(t -> {
             if (t.hasBatchFolder(group, batch)) {
@@ -352,8 +352,13 @@ public final class BatchService {
         }
         List<Job> toRun = items(l).stream().filter(j -> j.state().equals(State.BACKLOG))
                 .filter(j -> pos.getOrDefault(j.ref().jobId(), Integer.MAX_VALUE) >= f).toList();
-        files.writeScripts(l.def(), features(l, toRun), force);
-        BatchDefinition def = l.def().withRun(Instant.now(clock).toString(), null, force);
+        // scripts are written when items are made; again only when what they run changed, or to force a rebuild
+        boolean fresh = !force && l.def().scriptKey().equals(l.def().scriptsFor());
+        if (!fresh) {
+            files.writeScripts(l.def(), features(l, toRun), force);
+        }
+        BatchDefinition def = l.def().withRun(Instant.now(clock).toString(), null, force)
+                .withScriptsFor(force ? null : l.def().scriptKey());
         BatchRelease release = l.release().withStart(true, from);
         intake.keep(t -> {
             Map<TreeFile, Optional<String>> m = new LinkedHashMap<>();
@@ -703,7 +708,9 @@ public final class BatchService {
             throw BatchProblem.conflict("batch " + l.key() + ": " + a.refusals());
         }
         BatchRelease release = l.release().withOrder(orderedIds);
-        BatchDefinition def = l.def().endedAt() != null ? l.def().withRun(l.def().startedAt(), null, false) : l.def();
+        BatchDefinition ended = l.def().endedAt() != null ? l.def().withRun(l.def().startedAt(), null, false) : l.def();
+        boolean allCurrent = kept.isEmpty() || ended.scriptKey().equals(ended.scriptsFor());
+        BatchDefinition def = ended.withScriptsFor(allCurrent ? ended.scriptKey() : null);
         intake.keep(t -> {
             Map<TreeFile, Optional<String>> m = new LinkedHashMap<>();
             m.put(file(l.group(), l.batch(), BatchRelease.FILE), Optional.of(release.toJson()));
