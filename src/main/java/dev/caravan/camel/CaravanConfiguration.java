@@ -1,5 +1,10 @@
 package dev.caravan.camel;
 
+import dev.caravan.web.BatchApi;
+import dev.caravan.web.EventStream;
+import dev.caravan.web.HttpSettings;
+import dev.caravan.batches.service.BatchService;
+import dev.caravan.batches.service.BatchSettings;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.settings.ConfigException;
@@ -47,6 +52,18 @@ public class CaravanConfiguration implements CamelConfiguration {
         context.getRegistry().bind("engine", engine);
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
+        BatchSettings batchSettings = BatchSettings.read(caravanKeys(context.getPropertiesComponent()),
+                context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
+        context.getRegistry().bind("batchSettings", batchSettings);
+        BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
+                settings.workDir(), new CycleRequests(context), Clock.systemUTC());
+        context.getRegistry().bind("batches", batches);
+        HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
+        if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            context.addRoutes(new BatchApi(batches, http));
+            int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
+            context.addStartupListener((ctx, alreadyStarted) -> EventStream.install(ctx, port, engine));
+        }
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
         context.addRoutes(new SubmitRoutes(settings, engine));
@@ -96,21 +113,29 @@ public class CaravanConfiguration implements CamelConfiguration {
 
     /** The routes say {{caravan.x}}: unset keys resolve to the same defaults the Java side uses. */
     private static void publishDefaults(PropertiesComponent pc) {
-        CaravanSettings.defaults().forEach((k, v) -> {
+        Map<String, String> all = new java.util.LinkedHashMap<>(CaravanSettings.defaults());
+        all.putAll(BatchSettings.defaults());
+        all.forEach((k, v) -> {
             if (pc.resolveProperty(k).isEmpty()) {
                 pc.addInitialProperty(k, v);
             }
         });
     }
 
-    static CaravanSettings readSettings(PropertiesComponent pc) {
-        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
-        Set<String> keys = new TreeSet<>(raw.stringPropertyNames());
+    /** Every caravan.* key of the properties and the system properties. */
+    static Set<String> caravanKeys(PropertiesComponent pc) {
+        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX)).stringPropertyNames());
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith(CaravanSettings.PREFIX)) {
                 keys.add(k);
             }
         }
+        return keys;
+    }
+
+    static CaravanSettings readSettings(PropertiesComponent pc) {
+        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
+        Set<String> keys = caravanKeys(pc);
         try {
             return CaravanSettings.read(keys, pc::resolveProperty, Backends.factories());
         } catch (ConfigException e) {

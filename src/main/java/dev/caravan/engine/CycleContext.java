@@ -57,6 +57,9 @@ final class CycleContext {
     ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
+    /** Paths staged since the last commit, for those who follow commits ({@link Engine#onCommit}). */
+    final Set<String> stagedSinceCommit = new java.util.TreeSet<>();
+    final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
     /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
     boolean remoteDown;
@@ -138,6 +141,7 @@ final class CycleContext {
     Set<String> stageTouched(Optional<String> message) {
         Set<String> touched = tree.takeTouched();
         git.stage(touched);
+        stagedSinceCommit.addAll(touched);
         if (!touched.isEmpty()) {
             pendingMessages.add(message.orElse(CYCLE_COMMIT));
         }

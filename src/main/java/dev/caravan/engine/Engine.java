@@ -107,6 +107,15 @@ public final class Engine implements AutoCloseable {
         ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
     }
 
+    /**
+     * Calls {@code listener} after each commit with the paths it committed (relative to the clone, '/'-separated):
+     * how the API's event stream hears of every state change as it is committed. It runs under the engine's lock:
+     * hand the paths over and return.
+     */
+    public void onCommit(java.util.function.Consumer<java.util.Set<String>> listener) {
+        ctx.commitListeners.add(listener);
+    }
+
     /** The tracking clone. */
     public Path trackingDir() {
         return ctx.tree.root();

@@ -12,6 +12,9 @@ import dev.caravan.model.Notification;
 import dev.caravan.model.RunMarker;
 import dev.caravan.model.State;
 import dev.caravan.model.Transition;
+import dev.caravan.model.TreeFile;
+import dev.caravan.scheduling.BatchGate;
+import dev.caravan.scheduling.BatchRelease;
 import dev.caravan.scheduling.BatchBarrier;
 import dev.caravan.scheduling.Chains;
 import dev.caravan.scheduling.GateDecision;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -169,10 +174,12 @@ final class Releases {
             notes.clear(env, "barrier");
         }
         boolean chaining = ctx.backend(env).chainsRuns();
-        List<Job> picks = planner.pick(backlog, env, slots,
+        BatchGate batches = new BatchGate(env, managedBatches(backlog), inFlight);
+        List<Job> picks = planner.pick(batches.arrange(backlog), env, slots,
                 j -> !ctx.tree.index().isHeld(j.ref()) && !pending.contains(j.ref()) && !watching.contains(j.ref())
                         && barrier.map(b -> b.equals(j.ref().batch())).orElse(true)
-                        && (j.after().isEmpty() || Chains.releasable(j, env, chaining, ctx.tree.index()::get)));
+                        && (j.after().isEmpty() || Chains.releasable(j, env, chaining, ctx.tree.index()::get))
+                        && batches.allows(j));
         Set<JobRef> waiting = backlog.stream().map(Job::ref).collect(Collectors.toSet());
         List<List<Release>> out = new ArrayList<>();
         List<String> refused = new ArrayList<>();
@@ -191,6 +198,26 @@ final class Releases {
             }
         }
         return new ReleasePlan(env, out, refused, gateNotes);
+    }
+
+    /** The release rules of the batches people drive among these jobs' batches; a damaged rule holds its batch. */
+    private Map<String, BatchRelease> managedBatches(List<Job> backlog) {
+        Map<String, BatchRelease> out = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Job j : backlog) {
+            String key = BatchGate.key(j);
+            if (!seen.add(key)) {
+                continue;
+            }
+            TreeFile f = TreeFile.ofBatch(j.ref().group(), j.ref().batch(), BatchRelease.FILE);
+            try {
+                ctx.tree.read(f).ifPresent(text -> out.put(key, BatchRelease.parse(text, ctx.tree.pathOf(f).toString())));
+            } catch (BadInputException e) {
+                LOG.warn("Batch {} releases nothing: {}", key, e.getMessage());
+                out.put(key, BatchRelease.notStarted("", 0, List.of()));
+            }
+        }
+        return out;
     }
 
     /**

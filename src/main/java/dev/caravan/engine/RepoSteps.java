@@ -116,9 +116,14 @@ final class RepoSteps {
                 removed.stream().map(Path::toString).toList())));
     }
 
+    private java.util.Set<String> committing = java.util.Set.of();
+    private java.util.Set<String> committingPaths = java.util.Set.of();
+
     /** Stages exactly what this cycle touched; true when there is something to commit. */
     boolean stageForCommit() {
         ctx.stageTouched(Optional.empty());
+        committing = new java.util.LinkedHashSet<>(ctx.pendingMessages);
+        committingPaths = new java.util.TreeSet<>(ctx.stagedSinceCommit);
         return !ctx.pendingMessages.isEmpty();
     }
 
@@ -128,7 +133,17 @@ final class RepoSteps {
     }
 
     void committed() {
-        ctx.pendingMessages.clear();
+        // an intake that staged while the commit ran (outside the lock) keeps its message for the next commit
+        ctx.pendingMessages.removeAll(committing);
+        ctx.stagedSinceCommit.removeAll(committingPaths);
+        Set<String> paths = java.util.Collections.unmodifiableSet(committingPaths);
+        for (java.util.function.Consumer<Set<String>> l : ctx.commitListeners) {
+            try {
+                l.accept(paths);
+            } catch (RuntimeException e) {
+                LOG.warn("A follower of commits failed: {}", e.toString());
+            }
+        }
         ctx.indexedHead = ctx.git.head().orElse(null);
         ctx.clearDirty();
     }

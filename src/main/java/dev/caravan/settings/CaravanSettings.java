@@ -99,7 +99,7 @@ public record CaravanSettings(
                             + ", caravan.env.<name>.<key>"
                             + sections.stream().map(x -> ", " + x.prefix() + "*").collect(Collectors.joining()) + ")");
                 }
-                if (!owner.get().keys().contains(k)) {
+                if (!owner.get().accepts(k)) {
                     throw new ConfigException(k, "unknown setting (known under " + owner.get().prefix() + ": "
                             + String.join(", ", new TreeSet<>(owner.get().keys())) + ")");
                 }

@@ -183,6 +183,31 @@ public final class GitRepo implements AutoCloseable {
 
     // --- staging -------------------------------------------------------------------------------
 
+    /**
+     * The index, locked. An intake stages under the engine's lock while the commit route may be committing outside
+     * it (an API call during a cycle's commit): that commit holds the index lock for milliseconds, so wait for it.
+     */
+    private static DirCache lockIndex(Repository r) throws IOException {
+        long deadline = System.nanoTime() + INDEX_LOCK_WAIT.toNanos();
+        while (true) {
+            try {
+                return r.lockDirCache();
+            } catch (org.eclipse.jgit.errors.LockFailedException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(10);
+
     /** Puts exactly these paths (files or whole folders, present or gone) into the index. */
     public void stage(Collection<String> paths) {
         if (paths.isEmpty()) {
@@ -191,7 +216,7 @@ public final class GitRepo implements AutoCloseable {
         Repository r = git.getRepository();
         Path top = workTree();
         try (ObjectInserter ins = r.newObjectInserter()) {
-            DirCache dc = r.lockDirCache();
+            DirCache dc = lockIndex(r);
             try {
                 DirCacheEditor ed = dc.editor();
                 for (String p : new TreeSet<>(paths)) {

@@ -40,6 +40,7 @@ public final class LocalBackend implements Backend {
     /** How long cancel lets a run react to SIGTERM before SIGKILL. */
     static final Duration TERM_GRACE = Duration.ofSeconds(3);
     static final int CANCELLED_STATUS = 143;
+    static final String RUNNER_PARAM = "caravan_runner";
     private static final int TAIL_LINES = 5;
     private static final int TAIL_CHARS = 1000;
     private static final long WAIT_STEP_MILLIS = 20;
@@ -76,7 +77,7 @@ public final class LocalBackend implements Backend {
     @Override
     public String submit(SubmitRequest request) throws BackendException {
         JobRef job = request.job();
-        String cmd = command.render(job, request.params());
+        String cmd = command(request);
         RunFolder run = folder(job, RunIds.forToken(request.token()));
         try {
             Files.createDirectories(run.dir());
@@ -118,6 +119,22 @@ public final class LocalBackend implements Backend {
             }
         }
         return false;
+    }
+
+    /**
+     * The environment's command, or for an item of a batch people drive (its params name the script the batches
+     * capability wrote for it, {@code caravan_runner}: an absolute path) that script, run with bash.
+     */
+    private String command(SubmitRequest request) throws BackendException {
+        Object runner = request.params().get(RUNNER_PARAM);
+        if (runner == null) {
+            return command.render(request.job(), request.params());
+        }
+        if (!(runner instanceof String path) || !Path.of(path).isAbsolute() || path.indexOf('\0') >= 0) {
+            throw BackendException.badInput("job " + request.job().path() + ": params.json " + RUNNER_PARAM
+                    + " must be the absolute path of the item's script");
+        }
+        return "bash " + ShellValues.quote(path);
     }
 
     /** The same token twice means the first answer was lost: hand back that run rather than start a second one. */
