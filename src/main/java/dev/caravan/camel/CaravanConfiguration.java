@@ -56,10 +56,10 @@ public class CaravanConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
         context.getRegistry().bind("batchSettings", batchSettings);
         BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
-                settings.workDir(), env -> engine.requestCycle(java.util.List.of(env), "batch"), Clock.systemUTC());
+                settings.workDir(), batchSignals(settings, engine, context), Clock.systemUTC());
         context.getRegistry().bind("batches", batches);
-        HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
             context.addRoutes(new BatchApi(batches, http));
             int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
             context.addStartupListener((ctx, alreadyStarted) -> EventStream.install(ctx, port, engine));
@@ -148,5 +148,15 @@ public class CaravanConfiguration implements CamelConfiguration {
             }
             throw e;
         }
+    }
+
+    /**
+     * How the batch API gets the cycle that commits its change and starts work: through the daemon's coalesced,
+     * leader-only requests; with triggers off (tests that run cycles themselves, tools) nothing else would run it,
+     * so straight to the cycle route.
+     */
+    private static BatchService.Signals batchSignals(CaravanSettings settings, Engine engine, CamelContext context) {
+        return settings.triggersEnabled() ? env -> engine.requestCycle(java.util.List.of(env), "batch")
+                : new CycleRequests(context);
     }
 }

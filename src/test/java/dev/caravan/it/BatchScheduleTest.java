@@ -69,6 +69,9 @@ class BatchScheduleTest {
                 assertThat(slack.texts().stream().filter(t -> t.contains("started as scheduled")).count()).isEqualTo(1);
                 assertThat(dir.resolve("tracking/jobs/wepp-demo/later/schedule.json")).doesNotExist();
                 assertThat(second.call("GET", "/batches/wepp-demo/never", null).json()).containsEntry("started", false);
+                // the started items would run on after the daemon stops and write into the folder being removed
+                BatchDaemon.Answer abort = second.call("POST", "/batches/wepp-demo/later/abort", null);
+                assertThat(abort.status()).as(abort.body()).isEqualTo(200);
             }
         }
     }
