@@ -9,6 +9,7 @@ import dev.caravan.backend.BackendFactory;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.settings.ConfigException;
 import dev.caravan.engine.Engine;
+import dev.caravan.scheduling.CycleAge;
 import dev.caravan.secrets.Redactor;
 import dev.caravan.tracking.CycleLock;
 import org.apache.camel.CamelConfiguration;
@@ -21,6 +22,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -101,8 +103,13 @@ public class CaravanConfiguration implements CamelConfiguration {
             for (String env : engine.environmentNames(null)) {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
+            if (settings.triggersEnabled()) {
+                health.register(new SchedulerHealthCheck(engine, cluster, CycleAge.limit(settings.cycleCron(),
+                        HealthSettings.maxCycleAge(context.getPropertiesComponent()), Instant.now()), Clock.systemUTC()));
+            }
         }
         RouteReloads.install(context);
+        context.addStartupListener(new CaravanMetrics(engine));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

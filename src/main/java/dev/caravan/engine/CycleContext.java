@@ -41,6 +41,8 @@ final class CycleContext {
     final Journal journal;
     final Map<String, Backend> backends;
     final Clock clock;
+    /** Running totals for metrics; every backend call goes through {@link TimedBackend} into it. */
+    final Figures figures = new Figures();
 
     /** Environments whose backend failed critically in this cycle: they release nothing more. */
     final Set<String> blocked = ConcurrentHashMap.newKeySet();
@@ -85,7 +87,9 @@ final class CycleContext {
         this.git = git;
         this.tree = tree;
         this.journal = journal;
-        this.backends = backends;
+        Map<String, Backend> timed = new java.util.LinkedHashMap<>();
+        backends.forEach((env, b) -> timed.put(env, new TimedBackend(env, b, figures)));
+        this.backends = java.util.Collections.unmodifiableMap(timed);
         this.clock = clock;
         this.alerts = new StandingAlerts(settings.alertReminderInterval());
         this.holdsCycleLock = () -> dev.caravan.tracking.CycleLock.heldHere(tree.root());
@@ -131,6 +135,7 @@ final class CycleContext {
     void recordMoves(List<Transition> moved) {
         journal.recordTransitions(moved, now().getEpochSecond());
         cycleMoves += moved.size();
+        figures.moved(moved);
     }
 
     /**

@@ -334,6 +334,7 @@ public final class Engine implements AutoCloseable {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
             lastCycleProblem = null;
+            ctx.figures.cycle(System.nanoTime() - ctx.cycleStart);
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
             List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
@@ -420,6 +421,18 @@ public final class Engine implements AutoCloseable {
 
     public Optional<Instant> lastCycleEnd() {
         return Optional.ofNullable(lastCycleEnd);
+    }
+
+    /** Running totals since start, for metrics. */
+    public Figures figures() {
+        return ctx.figures;
+    }
+
+    /** What may stop releases on {@code env} now, for health: the operator's pause, the flag, the batch barrier. */
+    public EnvironmentGates gatesOf(String env) {
+        synchronized (ctx) {
+            return releases.gatesOf(env);
+        }
     }
 
     @Override
