@@ -112,11 +112,32 @@ final class CycleContext {
      */
     Set<String> stageTouched(Optional<String> message) {
         Set<String> touched = tree.takeTouched();
-        git.stage(touched);
+        try {
+            git.stage(touched);
+        } catch (RuntimeException e) {
+            // nothing of it reached the index: keep it for the next commit, or those moves would never be committed
+            tree.touchAgain(touched);
+            if (isDiskFull(e)) {
+                throw new IllegalStateException("the tracking clone's disk is full (ENOSPC) in " + tree.root()
+                        + ": nothing was committed; the cycle's changes wait in the clone and are committed once there"
+                        + " is room", e);
+            }
+            throw e;
+        }
         if (!touched.isEmpty()) {
             pendingMessages.add(message.orElse(CYCLE_COMMIT));
         }
         return touched;
+    }
+
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof java.nio.file.FileSystemException fs ? fs.getReason() : t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void clearDirty() {
