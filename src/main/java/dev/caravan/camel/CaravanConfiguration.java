@@ -1,5 +1,10 @@
 package dev.caravan.camel;
 
+import dev.caravan.web.BatchApi;
+import dev.caravan.web.EventStream;
+import dev.caravan.web.HttpSettings;
+import dev.caravan.batches.service.BatchService;
+import dev.caravan.batches.service.BatchSettings;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.settings.ConfigException;
@@ -29,24 +34,43 @@ import java.util.concurrent.TimeUnit;
 @Configuration
 public class CaravanConfiguration implements CamelConfiguration {
 
-    static final int SUBMIT_THREADS = 32;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaravanConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         CaravanSettings settings = readSettings(context.getPropertiesComponent());
         publishDefaults(context.getPropertiesComponent());
+        if (settings.slackWebhookUrl().isBlank()) {
+            // Camel Main lists the settings it resolved at start, a secret one as xxxxxx even when empty; looked up
+            // once more with its (empty) default, it counts as left at its default and is not listed
+            context.getPropertiesComponent().parseUri("{{caravan.slack.webhook-url:}}");
+            LOG.info("Slack is off: caravan.slack.webhook-url is empty, notifications go to the log only");
+        }
         Map<String, BackendFactory> factories = Backends.factories();
         Redactor.register(settings.slackWebhookUrl());
         Engine engine = Engine.open(settings, factories, Clock.systemUTC());
         context.getRegistry().bind("engine", engine);
         context.getRegistry().bind("caravanSettings", settings);
         context.getRegistry().bind("notifier", new Notifier(settings));
+        BatchSettings batchSettings = BatchSettings.read(caravanKeys(context.getPropertiesComponent()),
+                context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
+        context.getRegistry().bind("batchSettings", batchSettings);
+        BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
+                settings.workDir(), new CycleRequests(context), Clock.systemUTC());
+        context.getRegistry().bind("batches", batches);
+        HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
+        if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            context.addRoutes(new BatchApi(batches, http));
+            int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
+            context.addStartupListener((ctx, alreadyStarted) -> EventStream.install(ctx, port, engine));
+        }
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
-        context.addRoutes(new SubmitRoutes(settings));
-        // chains of submissions go side by side; AWS Batch's 50/s with ~40 ms per call needs more than Camel's 10
-        context.getRegistry().bind("submitPool", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "caravan-submit", SUBMIT_THREADS));
+        context.addRoutes(new SubmitRoutes(settings, engine));
+        // chains of submissions go side by side, as many as the fastest environment's pace needs (SubmitPace)
+        context.getRegistry().bind("submitPool", context.getExecutorServiceManager().newFixedThreadPool(this,
+                "caravan-submit", SubmitPace.poolThreads(settings.environments().values(),
+                        Runtime.getRuntime().availableProcessors())));
 
         if (!settings.slackWebhookUrl().isBlank()) {
             // On the component, not in the endpoint URI: URIs are logged, and the webhook URL is a secret.
@@ -61,10 +85,14 @@ public class CaravanConfiguration implements CamelConfiguration {
         // the first lock attempt waits for the next multiple of this interval: keep start-up quick
         cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
         context.addService(cluster);
+        context.getRegistry().bind("leadership", new Leadership(cluster, CycleLock.NAMESPACE));
         if (settings.triggersEnabled()) {
             FirstCycleOnLeadership first = new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE);
             context.addStartupListener(first);
             engine.alsoHoldsCycleLockWhen(first::isLeader);
+            // run ends and intakes request cycles through the routes; the timers among the sources are routes too
+            engine.onCycleRequest(new RouteRequester(context));
+            context.addRoutes(new EventRoutes(settings, engine));
         }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -74,6 +102,7 @@ public class CaravanConfiguration implements CamelConfiguration {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
         }
+        RouteReloads.install(context);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -84,21 +113,29 @@ public class CaravanConfiguration implements CamelConfiguration {
 
     /** The routes say {{caravan.x}}: unset keys resolve to the same defaults the Java side uses. */
     private static void publishDefaults(PropertiesComponent pc) {
-        CaravanSettings.defaults().forEach((k, v) -> {
+        Map<String, String> all = new java.util.LinkedHashMap<>(CaravanSettings.defaults());
+        all.putAll(BatchSettings.defaults());
+        all.forEach((k, v) -> {
             if (pc.resolveProperty(k).isEmpty()) {
                 pc.addInitialProperty(k, v);
             }
         });
     }
 
-    static CaravanSettings readSettings(PropertiesComponent pc) {
-        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
-        Set<String> keys = new TreeSet<>(raw.stringPropertyNames());
+    /** Every caravan.* key of the properties and the system properties. */
+    static Set<String> caravanKeys(PropertiesComponent pc) {
+        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX)).stringPropertyNames());
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith(CaravanSettings.PREFIX)) {
                 keys.add(k);
             }
         }
+        return keys;
+    }
+
+    static CaravanSettings readSettings(PropertiesComponent pc) {
+        java.util.Properties raw = pc.loadProperties(k -> k.startsWith(CaravanSettings.PREFIX));
+        Set<String> keys = caravanKeys(pc);
         try {
             return CaravanSettings.read(keys, pc::resolveProperty, Backends.factories());
         } catch (ConfigException e) {

@@ -16,7 +16,8 @@ public final class CaravanMain {
 
     /** The YAML routes shipped inside the jar (the embedded default); RouteFilesTest keeps it in step with routes/. */
     public static final List<String> ROUTE_FILES = List.of(
-            "cycle.camel.yaml", "git.camel.yaml", "notify.camel.yaml", "report.camel.yaml", "nacc.camel.yaml");
+            "cycle.camel.yaml", "git.camel.yaml", "notify.camel.yaml", "report.camel.yaml", "nacc.camel.yaml",
+            "batches.camel.yaml");
 
     static final String SENSITIVE = "webhook-url,webhookurl,client-secret,clientsecret,api-key,apikey,api-token,apitoken";
 

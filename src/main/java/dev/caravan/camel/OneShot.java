@@ -1,5 +1,7 @@
 package dev.caravan.camel;
 
+import dev.caravan.batches.service.BatchService;
+import dev.caravan.batches.service.BatchSettings;
 import dev.caravan.backend.awsbatch.AwsBatchBackendFactory;
 import dev.caravan.engine.Cycles;
 import dev.caravan.engine.Engine;
@@ -132,6 +134,13 @@ public final class OneShot implements Cycles, AutoCloseable {
     /** The aws-batch-helpers projects, on this configuration's awsbatch environments and this command's routes. */
     public ProjectService projects() {
         return new ProjectService(engine.intake(), awsEnvironments(), AwsBatchCalls.RULES, this::awsBatch, this);
+    }
+
+    /** Batches people drive, on this configuration; {@code signals} hears which environments want a cycle. */
+    public BatchService batches(BatchService.Signals signals) {
+        BatchSettings bs = context.getRegistry().lookupByNameAndType("batchSettings", BatchSettings.class);
+        return new BatchService(engine.intake(), bs, settings.environments(), settings.workDir(), signals,
+                java.time.Clock.systemUTC());
     }
 
     /** Whole AWS Batch queues, on this configuration's awsbatch environments. */

@@ -29,6 +29,8 @@ public final class Caravan {
                                   every project x state in one table
               queue status|clear QUEUE [--env NAME]
                                   an AWS Batch queue's jobs per status, or cancel them
+              batch list|create|show|resource|template|tasks|start|abort|retry|export|item|log ...
+                                  batches people drive (the /api/batches actions)
 
             --config FILE replaces config/application.properties; -Dkey=value overrides any setting.
             'caravan COMMAND --help' tells more.
@@ -70,6 +72,9 @@ public final class Caravan {
                 }
                 case "queue" -> {
                     return QueueCommand.run(args, out, err);
+                }
+                case "batch" -> {
+                    return BatchCommand.run(args, out, err);
                 }
                 default -> {
                 }

@@ -57,11 +57,27 @@ final class CycleContext {
     ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
+    /** Paths staged since the last commit, for those who follow commits ({@link Engine#onCommit}). */
+    final Set<String> stagedSinceCommit = new java.util.TreeSet<>();
+    final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
     /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
     boolean remoteDown;
     long cycleStart;
     int cycleMoves;
+
+    /** Where requests for cycles go; set by the daemon once its routes run. */
+    volatile CycleRequester requester = CycleRequester.NONE;
+    /** Whether intakes request cycles ({@code caravan.cycle.on-intake}). */
+    volatile boolean requestOnIntake;
+    /**
+     * Environments whose backend is asked about runs only when a timer said a poll round is due (their
+     * {@code poll-interval}); every other environment is polled in every cycle.
+     */
+    final Set<String> pollOnTimer = ConcurrentHashMap.newKeySet();
+    final Set<String> pollDue = ConcurrentHashMap.newKeySet();
+    /** Whether a timer fetches the remote between cycles, so a cycle merges what it brought without fetching. */
+    volatile boolean fetchOnTimer;
 
     CycleContext(CaravanSettings settings, GitRepo git, TrackingTree tree, Journal journal,
                  Map<String, Backend> backends, Clock clock) {
@@ -81,6 +97,18 @@ final class CycleContext {
             throw new IllegalArgumentException("no environment named '" + env + "'");
         }
         return b;
+    }
+
+    /** Whether this cycle asks {@code env}'s backend about its runs: always, or once per poll interval. */
+    boolean pollNow(String env) {
+        return !pollOnTimer.contains(env) || pollDue.remove(env);
+    }
+
+    /** An intake changed what {@code envs} may release: ask for a cycle of them (outside the lock: it never blocks). */
+    void intakeChanged(java.util.Collection<String> envs) {
+        if (requestOnIntake) {
+            requester.request(envs, "intake");
+        }
     }
 
     Instant now() {
@@ -114,6 +142,7 @@ final class CycleContext {
         Set<String> touched = tree.takeTouched();
         try {
             git.stage(touched);
+            stagedSinceCommit.addAll(touched);
         } catch (RuntimeException e) {
             // nothing of it reached the index: keep it for the next commit, or those moves would never be committed
             tree.touchAgain(touched);

@@ -15,11 +15,16 @@ import dev.caravan.tracking.TreeView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.caravan.backend.RunEnds;
+import dev.caravan.settings.EnvironmentKeys;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +50,15 @@ public final class Engine implements AutoCloseable {
     private final Releases releases;
     private final RepoSteps repo;
     private final Intake intake;
+    private final CycleRequests requests = new CycleRequests();
+    private final Map<String, Duration> pollIntervals;
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
     private volatile Instant standbySince;
 
-    private Engine(CycleContext ctx) {
+    private Engine(CycleContext ctx, Map<String, Duration> pollIntervals) {
         this.ctx = ctx;
+        this.pollIntervals = Map.copyOf(pollIntervals);
         this.runs = new RunFollowing(ctx);
         this.releases = new Releases(ctx);
         this.repo = new RepoSteps(ctx, runs);
@@ -68,12 +76,21 @@ public final class Engine implements AutoCloseable {
         Journal journal = new Journal(git.caravanDir());
         TrackingTree tree = new TrackingTree(s.trackingDir(), Optional.of(journal.dirtyMarker()));
         Map<String, Backend> backends = new LinkedHashMap<>();
-        BackendContext bc = new BackendContext(s.workDir().toAbsolutePath(), clock);
-        s.environments().forEach((name, env) -> backends.put(name, factories.get(env.backend()).create(env, bc)));
+        RunEndRelay ends = new RunEndRelay();
+        // only a daemon whose triggers run has anyone to tell: one-shot commands and tools watch nothing
+        BackendContext bc = new BackendContext(s.workDir().toAbsolutePath(), clock,
+                s.triggersEnabled() && s.cycleSources().onRunEnd() ? ends : RunEnds.NONE);
+        Map<String, Duration> polls = new LinkedHashMap<>();
+        s.environments().forEach((name, env) -> {
+            BackendFactory f = factories.get(env.backend());
+            backends.put(name, f.create(env, bc));
+            polls.put(name, EnvironmentKeys.pollInterval(env, f));
+        });
         CycleContext ctx = new CycleContext(s, git, tree, journal, backends, clock);
+        ends.ctx = ctx;
         // what the first read found (bad files, links) goes out with the first cycle, not only to the log
         ctx.startProblems.addAll(ctx.reload());
-        return new Engine(ctx);
+        return new Engine(ctx, polls);
     }
 
     /** The one way jobs are added, sent back to the backlog, aborted or deleted. */
@@ -90,6 +107,15 @@ public final class Engine implements AutoCloseable {
         ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
     }
 
+    /**
+     * Calls {@code listener} after each commit with the paths it committed (relative to the clone, '/'-separated):
+     * how the API's event stream hears of every state change as it is committed. It runs under the engine's lock:
+     * hand the paths over and return.
+     */
+    public void onCommit(java.util.function.Consumer<java.util.Set<String>> listener) {
+        ctx.commitListeners.add(listener);
+    }
+
     /** The tracking clone. */
     public Path trackingDir() {
         return ctx.tree.root();
@@ -103,13 +129,82 @@ public final class Engine implements AutoCloseable {
         return ctx.journal.dir();
     }
 
-    /** The environments a cycle goes through: all of them, or only {@code only} when it is given (one-shot commands). */
+    /**
+     * The environments a cycle goes through: all of them, or only those {@code only} names, comma-separated, when it is
+     * given (one-shot commands, requested cycles).
+     */
     public List<String> environmentNames(String only) {
         if (only == null || only.isBlank()) {
             return List.copyOf(ctx.settings.environments().keySet());
         }
-        ctx.backend(only);
-        return List.of(only);
+        List<String> names = java.util.Arrays.stream(only.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                .distinct().toList();
+        names.forEach(ctx::backend);
+        return names;
+    }
+
+    // --- what requests cycles (the event sources; routes/cycle.camel.yaml says when) ------------------
+
+    /**
+     * Asks for a cycle of {@code envs} (empty: every environment) as soon as the running one, if any, is done: the
+     * API for capabilities (a batch started, a plan made). Requests are coalesced; nothing happens in one-shot
+     * commands, whose cycles are run by hand.
+     */
+    public void requestCycle(Collection<String> envs, String source) {
+        ctx.requester.request(envs, source);
+    }
+
+    /** The daemon's routes take the requests from here on; intakes request cycles when the settings say so. */
+    public void onCycleRequest(CycleRequester requester) {
+        ctx.requester = requester;
+        ctx.requestOnIntake = ctx.settings.cycleSources().onIntake();
+    }
+
+    /**
+     * A request reached the request-cycle route: its environments (comma-separated, empty: all) join the waiting
+     * cycle; true when none was waiting, so the route queues one.
+     */
+    public boolean cycleRequested(String envs) {
+        return requests.request(environmentNames(envs));
+    }
+
+    /** The waiting cycle starts: the environments it covers, comma-separated. */
+    public String takeCycleRequest() {
+        return requests.take();
+    }
+
+    /** {@code [requested, started, waiting]}: requests received, requested cycles started, 1 when one waits. */
+    public long[] cycleRequestCounts() {
+        return requests.counts();
+    }
+
+    /** Each environment's poll interval; zero: its backend is asked in every cycle. */
+    public Map<String, Duration> pollIntervals() {
+        return pollIntervals;
+    }
+
+    /** From now on {@code env}'s backend is asked only when {@link #pollRoundDue} says so, first in the next cycle. */
+    public void pollOnTimer(String env) {
+        ctx.backend(env);
+        ctx.pollDue.add(env);
+        ctx.pollOnTimer.add(env);
+    }
+
+    /** The poll interval of {@code env} has passed: its next cycle asks the backend about every run in flight. */
+    public void pollRoundDue(String env) {
+        ctx.pollDue.add(env);
+    }
+
+    /** From now on a timer fetches ({@link #adminChanged}); cycles merge what it brought without fetching. */
+    public void fetchOnTimer() {
+        ctx.fetchOnTimer = true;
+    }
+
+    /** Fetches the remote: true when an operator pushed to the admin branch since the last fetch. */
+    public boolean adminChanged() {
+        synchronized (ctx) {
+            return ctx.git.fetchAdminChanged();
+        }
     }
 
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------

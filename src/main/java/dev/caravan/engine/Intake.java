@@ -7,6 +7,7 @@ import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunMarker;
 import dev.caravan.model.State;
+import dev.caravan.model.TreeFile;
 import dev.caravan.model.Transition;
 import dev.caravan.tracking.Intent;
 import dev.caravan.tracking.TreeView;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -38,6 +40,8 @@ public final class Intake implements JobSink {
         }
     }
 
+    private static final String ANY_ENV = "*";
+
     private final CycleContext ctx;
 
     Intake(CycleContext ctx) {
@@ -51,8 +55,17 @@ public final class Intake implements JobSink {
         }
     }
 
+    /** Adds the jobs {@code plan} makes; when it added any, every environment is asked for a cycle, so they start now. */
     @Override
     public IntakeOutcome add(Function<TreeView, Addition> plan) {
+        IntakeOutcome out = addLocked(plan);
+        if (!out.changed().isEmpty()) {
+            ctx.intakeChanged(List.of());
+        }
+        return out;
+    }
+
+    private IntakeOutcome addLocked(Function<TreeView, Addition> plan) {
         synchronized (ctx) {
             Addition a = plan.apply(ctx.tree);
             List<IntakeOutcome.Refusal> refused = TreeAdditions.check(ctx.tree, a);
@@ -66,6 +79,26 @@ public final class Intake implements JobSink {
         }
     }
 
+    /**
+     * Writes (a present value) or removes (an empty one) the files a capability keeps beside its jobs, replacing what
+     * is there: a batch's definition, its uploaded resource, its schedule. The check runs on the tree as it is, under
+     * the lock, and returns the message of the refusal (nothing written) or empty.
+     */
+    public IntakeOutcome keep(Function<TreeView, Map<TreeFile, Optional<String>>> plan, Optional<String> commitMessage) {
+        synchronized (ctx) {
+            Map<TreeFile, Optional<String>> files = plan.apply(ctx.tree);
+            files.forEach((f, content) -> {
+                if (content.isPresent()) {
+                    ctx.tree.write(f, content.get());
+                } else {
+                    ctx.tree.deleteFile(f);
+                }
+            });
+            Set<String> touched = ctx.stageTouched(commitMessage);
+            return new IntakeOutcome(List.of(), List.of(), touched);
+        }
+    }
+
     /** {@link #add(Function)} of an addition planned without reading the tree. */
     public IntakeOutcome add(Addition a) {
         return add(view -> a);
@@ -76,6 +109,26 @@ public final class Intake implements JobSink {
      * releases each to the environment of its newest run. Jobs in any other state are refused and left alone.
      */
     public IntakeOutcome toBacklog(List<Resubmission> jobs, String reason, Optional<String> commitMessage) {
+        return toBacklog(jobs, reason, commitMessage, false);
+    }
+
+    /**
+     * As {@link #toBacklog(List, String, Optional)}; with {@code completedToo}, completed jobs go back as well (a
+     * batch started again with force rebuild runs every item anew).
+     */
+    public IntakeOutcome toBacklog(List<Resubmission> jobs, String reason, Optional<String> commitMessage,
+                                   boolean completedToo) {
+        Set<String> envs = new java.util.TreeSet<>();
+        IntakeOutcome out = toBacklogLocked(jobs, reason, commitMessage, completedToo, envs);
+        if (!out.changed().isEmpty()) {
+            ctx.intakeChanged(envs.contains(ANY_ENV) ? List.of() : envs);
+        }
+        return out;
+    }
+
+    /** Fills {@code envs} with the environments of the moved jobs' newest runs: where the next cycle releases them. */
+    private IntakeOutcome toBacklogLocked(List<Resubmission> jobs, String reason, Optional<String> commitMessage,
+                                          boolean completedToo, Set<String> envs) {
         synchronized (ctx) {
             List<IntakeOutcome.Refusal> refused = new ArrayList<>();
             List<Transition> moved = new ArrayList<>();
@@ -85,11 +138,13 @@ public final class Intake implements JobSink {
                     continue;
                 }
                 State st = j.get().state();
-                if (!st.equals(State.FAILED) && !st.equals(State.ABORTED)) {
+                if (!st.equals(State.FAILED) && !st.equals(State.ABORTED) && !(completedToo && st.equals(State.COMPLETED))) {
                     refused.add(new IntakeOutcome.Refusal(r.job().path(), "is in " + st + ", not failed or aborted"));
                     continue;
                 }
                 r.params().ifPresent(p -> ctx.tree.writeParams(r.job(), p));
+                // a job that never ran here may go to any environment: then every one is asked
+                envs.add(j.get().newestRun().map(RunMarker::env).filter(ctx.backends::containsKey).orElse(ANY_ENV));
                 moved.add(ctx.tree.move(r.job(), State.BACKLOG, reason));
             }
             return moved(moved, refused, true, commitMessage);

@@ -12,6 +12,9 @@ import dev.caravan.model.Notification;
 import dev.caravan.model.RunMarker;
 import dev.caravan.model.State;
 import dev.caravan.model.Transition;
+import dev.caravan.model.TreeFile;
+import dev.caravan.scheduling.BatchGate;
+import dev.caravan.scheduling.BatchRelease;
 import dev.caravan.scheduling.BatchBarrier;
 import dev.caravan.scheduling.Chains;
 import dev.caravan.scheduling.GateDecision;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +50,7 @@ final class Releases {
     private final CycleContext ctx;
     private final ReleasePlanner planner;
     private final SecureRandom random = new SecureRandom();
+    private final GateNotes notes = new GateNotes();
 
     Releases(CycleContext ctx) {
         this.ctx = ctx;
@@ -113,7 +119,17 @@ final class Releases {
             ctx.tree.writeExcessiveFailureFlag(env, text);
             ctx.pushNow = true;
         });
-        return new GateDecision(d.releasesAllowed(), standing(env, paused, flagged, d.notifications()), d.flagText());
+        List<Notification> out = new ArrayList<>(standing(env, paused, flagged, d.notifications()));
+        if (paused) {
+            // which jobs the pause holds back: said once per change of them, not every cycle
+            List<JobRef> held = ctx.tree.index().inState(State.BACKLOG).stream()
+                    .filter(j -> mayRelease(j, env)).map(Job::ref).toList();
+            notes.note(env, "pause", "environment " + env + " is paused (jobs/pause." + env + ")", held)
+                    .ifPresent(out::add);
+        } else {
+            notes.clear(env, "pause");
+        }
+        return new GateDecision(d.releasesAllowed(), out, d.flagText());
     }
 
     /** A pause or a flag stands for many cycles: said when it starts (and at the reminder interval), and when it ends. */
@@ -147,12 +163,23 @@ final class Releases {
         Set<JobRef> watching = ctx.journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
         List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
         Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
-                ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
+                ? BatchBarrier.currentBatch(inFlight, backlog, j -> mayRelease(j, env)) : Optional.empty();
+        List<Notification> gateNotes = new ArrayList<>();
+        if (barrier.isPresent()) {
+            List<JobRef> later = backlog.stream().filter(j -> mayRelease(j, env) && !j.ref().batch().equals(barrier.get()))
+                    .map(Job::ref).toList();
+            notes.note(env, "barrier", "batch barrier on " + env + ": batch " + barrier.get()
+                    + " first, until every job of it has ended", later).ifPresent(gateNotes::add);
+        } else {
+            notes.clear(env, "barrier");
+        }
         boolean chaining = ctx.backend(env).chainsRuns();
-        List<Job> picks = planner.pick(backlog, env, slots,
+        BatchGate batches = new BatchGate(env, managedBatches(backlog), inFlight);
+        List<Job> picks = planner.pick(batches.arrange(backlog), env, slots,
                 j -> !ctx.tree.index().isHeld(j.ref()) && !pending.contains(j.ref()) && !watching.contains(j.ref())
                         && barrier.map(b -> b.equals(j.ref().batch())).orElse(true)
-                        && (j.after().isEmpty() || Chains.releasable(j, env, chaining, ctx.tree.index()::get)));
+                        && (j.after().isEmpty() || Chains.releasable(j, env, chaining, ctx.tree.index()::get))
+                        && batches.allows(j));
         Set<JobRef> waiting = backlog.stream().map(Job::ref).collect(Collectors.toSet());
         List<List<Release>> out = new ArrayList<>();
         List<String> refused = new ArrayList<>();
@@ -170,7 +197,27 @@ final class Releases {
                 out.add(rs);
             }
         }
-        return new ReleasePlan(env, out, refused);
+        return new ReleasePlan(env, out, refused, gateNotes);
+    }
+
+    /** The release rules of the batches people drive among these jobs' batches; a damaged rule holds its batch. */
+    private Map<String, BatchRelease> managedBatches(List<Job> backlog) {
+        Map<String, BatchRelease> out = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Job j : backlog) {
+            String key = BatchGate.key(j);
+            if (!seen.add(key)) {
+                continue;
+            }
+            TreeFile f = TreeFile.ofBatch(j.ref().group(), j.ref().batch(), BatchRelease.FILE);
+            try {
+                ctx.tree.read(f).ifPresent(text -> out.put(key, BatchRelease.parse(text, ctx.tree.pathOf(f).toString())));
+            } catch (BadInputException e) {
+                LOG.warn("Batch {} releases nothing: {}", key, e.getMessage());
+                out.put(key, BatchRelease.notStarted("", 0, List.of()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -232,7 +279,7 @@ final class Releases {
         if (n > 0) {
             LOG.info("Released {} jobs on {}", n, plan.env());
         }
-        List<Notification> out = new ArrayList<>();
+        List<Notification> out = new ArrayList<>(plan.notes());
         List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
         String key = "releases." + plan.env();
         if (!critical.isEmpty()) {
@@ -250,6 +297,11 @@ final class Releases {
                     + " (left in backlog)", refused)));
         }
         return out;
+    }
+
+    /** A backlog job this environment could release were no gate closed. */
+    private boolean mayRelease(Job j, String env) {
+        return planner.mayRelease(j, env) && !ctx.tree.index().isHeld(j.ref());
     }
 
     private static List<String> details(List<SubmitOutcome> outcomes, SubmitOutcome.Kind kind) {

@@ -65,6 +65,8 @@ final class RepoSteps {
             }
             reread = true;
         }
+        // with a fetch timer, a cycle merges what its last fetch brought; the first one after start fetches itself
+        boolean fetch = firstCycle || !ctx.fetchOnTimer;
         firstCycle = false;
         if (!reread && !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             // another daemon committed in this clone (the leader this one takes over from): its moves are the
@@ -74,7 +76,7 @@ final class RepoSteps {
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
         MergeOutcome m;
         try {
-            m = ctx.git.mergeAdmin();
+            m = ctx.git.mergeAdmin(fetch);
             ctx.remoteDown = false;
             out.addAll(ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume"));
         } catch (RemoteUnreachableException e) {
@@ -114,9 +116,14 @@ final class RepoSteps {
                 removed.stream().map(Path::toString).toList())));
     }
 
+    private java.util.Set<String> committing = java.util.Set.of();
+    private java.util.Set<String> committingPaths = java.util.Set.of();
+
     /** Stages exactly what this cycle touched; true when there is something to commit. */
     boolean stageForCommit() {
         ctx.stageTouched(Optional.empty());
+        committing = new java.util.LinkedHashSet<>(ctx.pendingMessages);
+        committingPaths = new java.util.TreeSet<>(ctx.stagedSinceCommit);
         return !ctx.pendingMessages.isEmpty();
     }
 
@@ -126,7 +133,17 @@ final class RepoSteps {
     }
 
     void committed() {
-        ctx.pendingMessages.clear();
+        // an intake that staged while the commit ran (outside the lock) keeps its message for the next commit
+        ctx.pendingMessages.removeAll(committing);
+        ctx.stagedSinceCommit.removeAll(committingPaths);
+        Set<String> paths = java.util.Collections.unmodifiableSet(committingPaths);
+        for (java.util.function.Consumer<Set<String>> l : ctx.commitListeners) {
+            try {
+                l.accept(paths);
+            } catch (RuntimeException e) {
+                LOG.warn("A follower of commits failed: {}", e.toString());
+            }
+        }
         ctx.indexedHead = ctx.git.head().orElse(null);
         ctx.clearDirty();
     }

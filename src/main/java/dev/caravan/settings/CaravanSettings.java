@@ -36,7 +36,8 @@ public record CaravanSettings(
         Duration alertReminderInterval,
         List<String> groupsPriority,
         Set<String> groupsExclude,
-        Map<String, Environment> environments) {
+        Map<String, Environment> environments,
+        CycleSources cycleSources) {
 
     public static final String PREFIX = "caravan.";
     public static final String ENV_PREFIX = "caravan.env.";
@@ -53,6 +54,9 @@ public record CaravanSettings(
         KEYS.put("caravan.tracking.seed", "");
         KEYS.put("caravan.work.dir", "work");
         KEYS.put("caravan.cycle.cron", "0 0/20 * * * ?");
+        KEYS.put("caravan.tracking.fetch-interval", "1m");
+        KEYS.put("caravan.cycle.on-run-end", "true");
+        KEYS.put("caravan.cycle.on-intake", "true");
         KEYS.put("caravan.triggers.enabled", "true");
         KEYS.put("caravan.slack.webhook-url", "");
         KEYS.put("caravan.slack.channel", "#caravan");
@@ -95,7 +99,7 @@ public record CaravanSettings(
                             + ", caravan.env.<name>.<key>"
                             + sections.stream().map(x -> ", " + x.prefix() + "*").collect(Collectors.joining()) + ")");
                 }
-                if (!owner.get().keys().contains(k)) {
+                if (!owner.get().accepts(k)) {
                     throw new ConfigException(k, "unknown setting (known under " + owner.get().prefix() + ": "
                             + String.join(", ", new TreeSet<>(owner.get().keys())) + ")");
                 }
@@ -133,6 +137,7 @@ public record CaravanSettings(
                         SettingsReader.Bound.NOT_NEGATIVE),
                 r.list("caravan.groups.priority"),
                 new LinkedHashSet<>(r.list("caravan.groups.exclude")),
-                envs);
+                envs,
+                CycleSources.read(r, KEYS));
     }
 }

@@ -14,4 +14,9 @@ public interface SettingsSection {
 
     /** Every full key the section accepts. */
     Set<String> keys();
+
+    /** Whether the section accepts this key; sections with keys of their own naming ({@code <prefix>x.<name>.y}) say so here. */
+    default boolean accepts(String key) {
+        return keys().contains(key);
+    }
 }

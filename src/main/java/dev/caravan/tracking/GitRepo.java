@@ -54,6 +54,10 @@ public final class GitRepo implements AutoCloseable {
     static final String AUTHOR_NAME = "Caravan scheduler";
     static final String AUTHOR_EMAIL = "caravan@localhost";
 
+    static {
+        SystemGitConfig.install();
+    }
+
     private final Git git;
     private final String branch;
     private final String adminBranch;
@@ -179,6 +183,31 @@ public final class GitRepo implements AutoCloseable {
 
     // --- staging -------------------------------------------------------------------------------
 
+    /**
+     * The index, locked. An intake stages under the engine's lock while the commit route may be committing outside
+     * it (an API call during a cycle's commit): that commit holds the index lock for milliseconds, so wait for it.
+     */
+    private static DirCache lockIndex(Repository r) throws IOException {
+        long deadline = System.nanoTime() + INDEX_LOCK_WAIT.toNanos();
+        while (true) {
+            try {
+                return r.lockDirCache();
+            } catch (org.eclipse.jgit.errors.LockFailedException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(10);
+
     /** Puts exactly these paths (files or whole folders, present or gone) into the index. */
     public void stage(Collection<String> paths) {
         if (paths.isEmpty()) {
@@ -187,7 +216,7 @@ public final class GitRepo implements AutoCloseable {
         Repository r = git.getRepository();
         Path top = workTree();
         try (ObjectInserter ins = r.newObjectInserter()) {
-            DirCache dc = r.lockDirCache();
+            DirCache dc = lockIndex(r);
             try {
                 DirCacheEditor ed = dc.editor();
                 for (String p : new TreeSet<>(paths)) {
@@ -288,11 +317,21 @@ public final class GitRepo implements AutoCloseable {
      * memory first; a conflicting merge changes nothing.
      */
     public MergeOutcome mergeAdmin() {
+        return mergeAdmin(true);
+    }
+
+    /**
+     * {@link #mergeAdmin()}, fetching first only when {@code fetchFirst}: when a timer fetches between cycles
+     * ({@link #fetchAdminChanged}), a cycle merges what the last fetch brought.
+     */
+    public MergeOutcome mergeAdmin(boolean fetchFirst) {
         if (!hasRemote) {
             return MergeOutcome.of(MergeOutcome.Kind.LOCAL_ONLY, "no remote");
         }
         try {
-            fetch();
+            if (fetchFirst) {
+                fetch();
+            }
             Repository r = git.getRepository();
             ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
             if (admin == null) {
@@ -383,6 +422,21 @@ public final class GitRepo implements AutoCloseable {
                     + "); the clone was reset to " + head.abbreviate(8).name(), List.of());
         }
         return MergeOutcome.of(MergeOutcome.Kind.MERGED, name + ": " + res.getMergeStatus());
+    }
+
+    /** Fetches the remote; true when the admin branch moved since the last fetch (an operator pushed). */
+    public boolean fetchAdminChanged() {
+        if (!hasRemote) {
+            return false;
+        }
+        String ref = "refs/remotes/" + REMOTE + "/" + adminBranch;
+        try {
+            ObjectId before = git.getRepository().resolve(ref);
+            fetch();
+            return !java.util.Objects.equals(before, git.getRepository().resolve(ref));
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot fetch " + adminBranch + ": " + e.getMessage(), e);
+        }
     }
 
     private void fetch() throws GitAPIException {

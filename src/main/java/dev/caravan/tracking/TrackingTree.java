@@ -222,6 +222,21 @@ public final class TrackingTree implements TreeView {
         touched.add(rel(p));
     }
 
+    /** Removes a file a capability keeps beside its jobs; nothing happens when there is none. */
+    public void deleteFile(TreeFile file) {
+        Path p = pathOf(file);
+        if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        markDirty();
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + p, e);
+        }
+        touched.add(rel(p));
+    }
+
     @Override
     public Path pathOf(TreeFile file) {
         Path g = jobs.resolve(file.group());

@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 16.6: a standing excessive-failure flag used to send one CRITICAL per cycle. Now: one when it is seen, one
  * reminder per caravan.alerts.reminder-interval, one INFO when an operator removes it.
  */
+@FlowTest
 class AlertFloodTest {
 
     @TempDir

@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its side at once, says exactly what to do (one CRITICAL), cycles go on without the merge, and once the operator
  * merged and resolved, the merge goes through and the CRITICAL clears.
  */
+@FlowTest
 class ConflictingEditTest {
 
     private static final String BATCH = "jobs/PACA-CA/2021-06-20/";

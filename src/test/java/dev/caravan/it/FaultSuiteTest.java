@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.DaemonProcesses;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.FlowTest;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -35,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Short form (CI, the default): {@code faults.trials=15} SIGKILLs, a few minutes. Long form:
  * {@code bench/faults/run} (100 trials, 200 jobs, the remote gone for 30 s).
  */
+@FlowTest
 @Tag("faults")
 class FaultSuiteTest {
 
@@ -318,7 +325,9 @@ class FaultSuiteTest {
     }
 
     private void add(String name, Tally t) {
-        rows.add(new Row(name, t.trials, t.lost, t.twice, t.wedges, t.alerts, t.maxAlerts, t.maxSeconds, t.maxCycles));
+        Row r = new Row(name, t.trials, t.lost, t.twice, t.wedges, t.alerts, t.maxAlerts, t.maxSeconds, t.maxCycles);
+        rows.add(r);
+        System.out.println("[faults] " + r); // progress, for a long run stopped before its table
     }
 
     private int duplicatesSince(int ledger) {

@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * skipped). A launch that cannot write its run folder leaves the job in the backlog, names ENOSPC and the path in
  * one WARNING, and fails no job; once there is room the jobs run.
  */
+@FlowTest
 class FullDiskTest {
 
     @TempDir

@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 10.11: operators' edits on main held back (main has not taken in the scheduler's last push) used to be an
  * INFO log line only. After one push interval a WARNING goes out, once, saying what the operator must do.
  */
+@FlowTest
 class HeldBackEditTest {
 
     @TempDir

@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.model.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 16.3: with the remote gone, cycles go on in the clone (poll, move, release, commit); the merge and the push
  * wait; one CRITICAL when it starts, one INFO when it is back, and the commits are pushed then.
  */
+@FlowTest
 class RemoteDownTest {
 
     @TempDir

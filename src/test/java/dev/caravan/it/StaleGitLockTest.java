@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.tracking.CycleLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 16.1: the Git lock files a SIGKILL leaves ({@code index.lock}, {@code refs/heads/scheduler.lock}) are older
  * than the daemon's start; holding the cycle lock, the daemon removes them with a WARNING naming each and goes on.
  */
+@FlowTest
 class StaleGitLockTest {
 
     @TempDir

@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * take-over warned that the jobs the leader had finished were "moved by an operator". Now it follows the leader's
  * commits (caravan.standby.refresh-interval, through the standby-view route) and takes over without a false warning.
  */
+@FlowTest
 class StandbyTest {
 
     @TempDir

@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 16.2: links under jobs/ (a job folder committed on main as a link to a folder outside the repo, a params.json
  * linked to a file elsewhere) are never followed: the job stays where it is and a WARNING names the link.
  */
+@FlowTest
 class SymlinkTest {
 
     private static final String BACKLOG = "jobs/PACA-CA/2021-06-20/backlog/";

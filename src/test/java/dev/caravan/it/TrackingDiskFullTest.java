@@ -1,5 +1,9 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.FlowTest;
+import dev.caravan.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * skipped) is a CRITICAL, said once; nothing is committed meanwhile, and the moves made are committed and pushed once
  * there is room (before, the paths a failed staging had taken were dropped and never committed).
  */
+@FlowTest
 class TrackingDiskFullTest {
 
     @TempDir

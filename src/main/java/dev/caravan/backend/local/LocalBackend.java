@@ -3,6 +3,7 @@ package dev.caravan.backend.local;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendException;
+import dev.caravan.backend.RunEnds;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;
 import dev.caravan.model.JobRef;
@@ -39,6 +40,7 @@ public final class LocalBackend implements Backend {
     /** How long cancel lets a run react to SIGTERM before SIGKILL. */
     static final Duration TERM_GRACE = Duration.ofSeconds(3);
     static final int CANCELLED_STATUS = 143;
+    static final String RUNNER_PARAM = "caravan_runner";
     private static final int TAIL_LINES = 5;
     private static final int TAIL_CHARS = 1000;
     private static final long WAIT_STEP_MILLIS = 20;
@@ -46,20 +48,40 @@ public final class LocalBackend implements Backend {
     private final String envName;
     private final CommandTemplate command;
     private final BackendContext context;
+    /** Empty when no one listens for ends ({@link RunEnds#NONE}). */
+    private final Optional<ExitWatch> exits;
 
     LocalBackend(String envName, CommandTemplate command, BackendContext context) {
         this.envName = envName;
         this.command = command;
         this.context = context;
+        this.exits = context.runEnds() == RunEnds.NONE ? Optional.empty() : Optional.of(startWatch(envName, context));
+    }
+
+    private static ExitWatch startWatch(String envName, BackendContext context) {
+        try {
+            return new ExitWatch(envName, () -> context.runEnds().ended(envName));
+        } catch (IOException e) {
+            throw new IllegalStateException("env " + envName + ": cannot watch the local run folders for exits: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Before the run can end: so its exit is noticed the moment the wrapper writes it. */
+    private void watch(RunFolder run) throws IOException {
+        if (exits.isPresent()) {
+            exits.get().watch(run.dir());
+        }
     }
 
     @Override
     public String submit(SubmitRequest request) throws BackendException {
         JobRef job = request.job();
-        String cmd = command.render(job, request.params());
+        String cmd = command(request);
         RunFolder run = folder(job, RunIds.forToken(request.token()));
         try {
             Files.createDirectories(run.dir());
+            watch(run);
             Optional<RunFolder.Launch> earlier = run.readLaunch();
             if (earlier.isPresent()) {
                 return alreadyLaunched(request, run, earlier.get());
@@ -84,7 +106,7 @@ public final class LocalBackend implements Backend {
             throw BackendException.critical("job " + job.path() + ": cannot start local run " + run.runId()
                     + " (is 'setsid' from util-linux on the PATH?): " + e.getMessage(), e);
         }
-        LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
+        LOG.debug("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
         return run.runId();
     }
 
@@ -97,6 +119,22 @@ public final class LocalBackend implements Backend {
             }
         }
         return false;
+    }
+
+    /**
+     * The environment's command, or for an item of a batch people drive (its params name the script the batches
+     * capability wrote for it, {@code caravan_runner}: an absolute path) that script, run with bash.
+     */
+    private String command(SubmitRequest request) throws BackendException {
+        Object runner = request.params().get(RUNNER_PARAM);
+        if (runner == null) {
+            return command.render(request.job(), request.params());
+        }
+        if (!(runner instanceof String path) || !Path.of(path).isAbsolute() || path.indexOf('\0') >= 0) {
+            throw BackendException.badInput("job " + request.job().path() + ": params.json " + RUNNER_PARAM
+                    + " must be the absolute path of the item's script");
+        }
+        return "bash " + ShellValues.quote(path);
     }
 
     /** The same token twice means the first answer was lost: hand back that run rather than start a second one. */
@@ -156,7 +194,26 @@ public final class LocalBackend implements Backend {
         return answers;
     }
 
+    /**
+     * A run still going is watched from here on (it may have been started by an earlier daemon), and looked at once
+     * more: an exit written before the watch began is not missed.
+     */
     private RunStatus status(RunHandle handle) throws BackendException {
+        RunStatus st = look(handle);
+        if (st.phase() != RunStatus.Phase.IN_FLIGHT || exits.isEmpty()) {
+            return st;
+        }
+        RunFolder run = folder(handle.job(), handle.runId());
+        try {
+            watch(run);
+            return ended(run).orElse(st);
+        } catch (IOException e) {
+            throw BackendException.retryable("job " + handle.job().path() + ": cannot watch local run " + handle.runId()
+                    + " in " + run.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RunStatus look(RunHandle handle) throws BackendException {
         if (!RunIds.isLocalRunId(handle.runId())) {
             return RunStatus.unknown("'" + handle.runId() + "' is not a local run id");
         }
@@ -352,6 +409,11 @@ public final class LocalBackend implements Backend {
             }
         }
         return false;
+    }
+
+    @Override
+    public void close() {
+        exits.ifPresent(ExitWatch::close);
     }
 
     /** Removes the job's work folder, every run of it. */
