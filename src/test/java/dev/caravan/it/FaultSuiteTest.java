@@ -104,6 +104,7 @@ class FaultSuiteTest {
         s.put("caravan.triggers.enabled", "true");
         s.put("caravan.cycle.cron", "0/1 * * * * ?");
         s.put("camel.main.routes-reload-enabled", "false");
+        s.put("camel.server.host", "127.0.0.1");
         s.put("caravan.standby.refresh-interval", "1s");
         config = DaemonHarness.writeConfig(dir.resolve("daemon.properties"), s);
 
