@@ -56,7 +56,7 @@ public class CaravanConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
         context.getRegistry().bind("batchSettings", batchSettings);
         BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
-                settings.workDir(), new CycleRequests(context), Clock.systemUTC());
+                settings.workDir(), env -> engine.requestCycle(java.util.List.of(env), "batch"), Clock.systemUTC());
         context.getRegistry().bind("batches", batches);
         HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
