@@ -61,8 +61,11 @@ final class CycleContext {
     final Set<String> stagedSinceCommit = new java.util.TreeSet<>();
     final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
-    /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
-    boolean remoteDown;
+    /**
+     * Why the remote did not answer at the last fetch or push, or null while it answers: merge and push wait, the rest
+     * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
+     */
+    volatile dev.caravan.tracking.RemoteUnreachableException remoteDown;
     long cycleStart;
     int cycleMoves;
 
