@@ -203,7 +203,16 @@ public final class Engine implements AutoCloseable {
     /** Fetches the remote: true when an operator pushed to the admin branch since the last fetch. */
     public boolean adminChanged() {
         synchronized (ctx) {
-            return ctx.git.fetchAdminChanged();
+            try {
+                boolean changed = ctx.git.fetchAdminChanged();
+                ctx.remoteDown = null;
+                return changed;
+            } catch (dev.caravan.tracking.RemoteUnreachableException e) {
+                // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
+                ctx.remoteDown = e;
+                LOG.debug("Fetch: {}", e.getMessage());
+                return false;
+            }
         }
     }
 
