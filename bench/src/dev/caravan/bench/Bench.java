@@ -151,7 +151,7 @@ final class Bench {
         }
     }
 
-    // --- an in-process daemon, as src/test/java/dev/caravan/it/DaemonHarness does it ----------------
+    // --- an in-process daemon, as src/test/java/dev/caravan/testkit/DaemonHarness does it ----------------
 
     static final class Daemon1 implements AutoCloseable {
         final Main main;

@@ -1,9 +1,9 @@
 package dev.caravan.bench.icgc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.backend.wes.emulator.WesEmulator;
-import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
-import dev.caravan.it.SlackCapture;
+import dev.caravan.emulators.wes.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator.Kind;
+import dev.caravan.emulators.slack.SlackEmulator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,13 +122,13 @@ final class IcgcPeerFigures {
 
     /** What a pass does on its copies and the scenario's emulators (the 16 runs ended as the scenario says). */
     private interface PassBody {
-        Pass run(Path[] copies, IcgcWesBench.Rdpc prod, IcgcWesBench.Rdpc qa, SlackCapture slack) throws Exception;
+        Pass run(Path[] copies, IcgcWesBench.Rdpc prod, IcgcWesBench.Rdpc qa, SlackEmulator slack) throws Exception;
     }
 
     private Pass onScenario(String name, PassBody body) throws Exception {
         Path[] c = copies(name);
         try (IcgcWesBench.Rdpc prod = new IcgcWesBench.Rdpc(IcgcWesBench.PROD);
-             IcgcWesBench.Rdpc qa = new IcgcWesBench.Rdpc(IcgcWesBench.QA); SlackCapture slack = new SlackCapture()) {
+             IcgcWesBench.Rdpc qa = new IcgcWesBench.Rdpc(IcgcWesBench.QA); SlackEmulator slack = new SlackEmulator()) {
             b.preload(prod, "RUNNING");
             b.finishScenario(prod);
             return body.run(c, prod, qa, slack);

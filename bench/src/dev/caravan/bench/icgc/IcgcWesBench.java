@@ -2,12 +2,12 @@ package dev.caravan.bench.icgc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.backend.wes.emulator.WesEmulator;
-import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
+import dev.caravan.emulators.wes.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator.Kind;
 import dev.caravan.camel.CaravanMain;
 import dev.caravan.model.RunMarker;
 import dev.caravan.icgc.IcgcConfigConverter;
-import dev.caravan.it.SlackCapture;
+import dev.caravan.emulators.slack.SlackEmulator;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
@@ -430,7 +430,7 @@ public final class IcgcWesBench {
     private long[] daemonCycle(Properties converted, String interval) throws Exception {
         Path copy = freshCopy();
         Path tracking = copy;
-        try (Rdpc prod = new Rdpc(PROD); Rdpc qa = new Rdpc(QA); SlackCapture slack = new SlackCapture()) {
+        try (Rdpc prod = new Rdpc(PROD); Rdpc qa = new Rdpc(QA); SlackEmulator slack = new SlackEmulator()) {
             preload(prod, "RUNNING");
             Properties p = daemonSettings(converted, tracking, prod, qa, interval, slack.url());
             Path cfg = work.resolve("daemon-" + copies + ".properties");
@@ -487,7 +487,7 @@ public final class IcgcWesBench {
 
     private long cycleOnce(Path jar, Path convertedFile, boolean first) throws Exception {
         Path copy = freshCopy();
-        try (Rdpc prod = new Rdpc(PROD); Rdpc qa = new Rdpc(QA); SlackCapture slack = new SlackCapture()) {
+        try (Rdpc prod = new Rdpc(PROD); Rdpc qa = new Rdpc(QA); SlackEmulator slack = new SlackEmulator()) {
             preload(prod, "RUNNING");
             finishScenario(prod);
             Files.createDirectories(copy.resolve(".git/caravan"));
@@ -518,7 +518,7 @@ public final class IcgcWesBench {
      * {@code shim} puts a git-logging shim first on the PATH ({dir, log}).
      */
     Once caravanOnce(Path jar, Path convertedFile, Path copy, Path remote, String interval, Rdpc prod, Rdpc qa,
-                     SlackCapture slack, Path log, Optional<Path[]> shim) throws Exception {
+                     SlackEmulator slack, Path log, Optional<Path[]> shim) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(javaOpts());
         cmd.addAll(List.of("-jar", jar.toString(), "cycle", "--once", "--config", convertedFile.toString()));
@@ -552,7 +552,7 @@ public final class IcgcWesBench {
     }
 
     /** The environment variables the real job-scheduler.conf names, for both programs. */
-    static Map<String, String> credentials(SlackCapture slack) {
+    static Map<String, String> credentials(SlackEmulator slack) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PROD_CLIENT_ID", PROD + "-client");
         env.put("PROD_CLIENT_SECRET", PROD + "-secret");

@@ -1,8 +1,11 @@
 package dev.caravan.batches;
 
+import dev.caravan.model.ReservedNames;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Names people give to groups and batches (WEPPcloud's rule, {@code ^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$}),
@@ -14,9 +17,9 @@ import java.util.regex.Pattern;
 public final class BatchNames {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{2,127}");
-    public static final List<String> RESERVED = List.of("_base", "resources", "logs", "backlog", "queued",
-            "failed", "completed", "aborted", "onhold");
-    private static final List<String> GATE_PREFIXES = List.of("pause", "excessive_failure");
+    public static final List<String> RESERVED = Stream.concat(Stream.of("_base", "resources", "logs"),
+            ReservedNames.STATES.stream()).toList();
+    private static final List<String> GATE_PREFIXES = ReservedNames.GATE_PREFIXES;
 
     /**
      * Item ids: letters, digits, '.', '_', '-' and inner spaces, starting with a letter or digit, not ending

@@ -34,12 +34,18 @@ import java.util.concurrent.TimeUnit;
 @Configuration
 public class CaravanConfiguration implements CamelConfiguration {
 
-    static final int SUBMIT_THREADS = 32;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaravanConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         CaravanSettings settings = readSettings(context.getPropertiesComponent());
         publishDefaults(context.getPropertiesComponent());
+        if (settings.slackWebhookUrl().isBlank()) {
+            // Camel Main lists the settings it resolved at start, a secret one as xxxxxx even when empty; looked up
+            // once more with its (empty) default, it counts as left at its default and is not listed
+            context.getPropertiesComponent().parseUri("{{caravan.slack.webhook-url:}}");
+            LOG.info("Slack is off: caravan.slack.webhook-url is empty, notifications go to the log only");
+        }
         Map<String, BackendFactory> factories = Backends.factories();
         Redactor.register(settings.slackWebhookUrl());
         Engine engine = Engine.open(settings, factories, Clock.systemUTC());
@@ -50,20 +56,21 @@ public class CaravanConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
         context.getRegistry().bind("batchSettings", batchSettings);
         BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
-                settings.workDir(), new CycleRequests(context), Clock.systemUTC());
+                settings.workDir(), batchSignals(settings, engine, context), Clock.systemUTC());
         context.getRegistry().bind("batches", batches);
-        HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
             context.addRoutes(new BatchApi(batches, http));
             int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
             context.addStartupListener((ctx, alreadyStarted) -> EventStream.install(ctx, port, engine));
         }
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());
-        context.addRoutes(new SubmitRoutes(settings));
-        // chains of submissions go side by side; AWS Batch's 50/s with ~40 ms per call needs more than Camel's 10
-        context.getRegistry().bind("submitPool", context.getExecutorServiceManager()
-                .newFixedThreadPool(this, "caravan-submit", SUBMIT_THREADS));
+        context.addRoutes(new SubmitRoutes(settings, engine));
+        // chains of submissions go side by side, as many as the fastest environment's pace needs (SubmitPace)
+        context.getRegistry().bind("submitPool", context.getExecutorServiceManager().newFixedThreadPool(this,
+                "caravan-submit", SubmitPace.poolThreads(settings.environments().values(),
+                        Runtime.getRuntime().availableProcessors())));
 
         if (!settings.slackWebhookUrl().isBlank()) {
             // On the component, not in the endpoint URI: URIs are logged, and the webhook URL is a secret.
@@ -78,8 +85,14 @@ public class CaravanConfiguration implements CamelConfiguration {
         // the first lock attempt waits for the next multiple of this interval: keep start-up quick
         cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
         context.addService(cluster);
+        context.getRegistry().bind("leadership", new Leadership(cluster, CycleLock.NAMESPACE));
         if (settings.triggersEnabled()) {
-            context.addStartupListener(new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE));
+            FirstCycleOnLeadership first = new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE);
+            context.addStartupListener(first);
+            engine.alsoHoldsCycleLockWhen(first::isLeader);
+            // run ends and intakes request cycles through the routes; the timers among the sources are routes too
+            engine.onCycleRequest(new RouteRequester(context));
+            context.addRoutes(new EventRoutes(settings, engine));
         }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -89,6 +102,7 @@ public class CaravanConfiguration implements CamelConfiguration {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
         }
+        RouteReloads.install(context);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -134,5 +148,15 @@ public class CaravanConfiguration implements CamelConfiguration {
             }
             throw e;
         }
+    }
+
+    /**
+     * How the batch API gets the cycle that commits its change and starts work: through the daemon's coalesced,
+     * leader-only requests; with triggers off (tests that run cycles themselves, tools) nothing else would run it,
+     * so straight to the cycle route.
+     */
+    private static BatchService.Signals batchSignals(CaravanSettings settings, Engine engine, CamelContext context) {
+        return settings.triggersEnabled() ? env -> engine.requestCycle(java.util.List.of(env), "batch")
+                : new CycleRequests(context);
     }
 }

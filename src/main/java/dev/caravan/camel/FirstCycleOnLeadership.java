@@ -23,22 +23,30 @@ final class FirstCycleOnLeadership implements StartupListener {
     private final CamelClusterService cluster;
     private final String namespace;
     private final AtomicBoolean done = new AtomicBoolean();
+    private final AtomicBoolean leader = new AtomicBoolean();
 
     FirstCycleOnLeadership(CamelClusterService cluster, String namespace) {
         this.cluster = cluster;
         this.namespace = namespace;
     }
 
+    /** Whether this daemon holds the cycle lock now, as the last leadership event said. */
+    boolean isLeader() {
+        return leader.get();
+    }
+
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
         CamelClusterView view = cluster.getView(namespace);
         ProducerTemplate template = context.createProducerTemplate();
-        view.addEventListener((CamelClusterEventListener.Leadership) (v, leader) -> {
-            if (leader != null && leader.isLocal() && done.compareAndSet(false, true)) {
+        view.addEventListener((CamelClusterEventListener.Leadership) (v, member) -> {
+            leader.set(member != null && member.isLocal());
+            if (member != null && member.isLocal() && done.compareAndSet(false, true)) {
                 LOG.info("Leader of the tracking repo: first cycle now");
                 template.asyncSendBody("direct:cycle", null);
             }
         });
+        leader.set(view.getLocalMember().isLeader());
         if (view.getLocalMember().isLeader() && done.compareAndSet(false, true)) {
             template.asyncSendBody("direct:cycle", null);
         }

@@ -5,10 +5,19 @@ import dev.caravan.model.Environment;
 import dev.caravan.settings.EnvironmentKeys;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 
-/** How fast an environment may take submissions: N requests per period, or unlimited. */
+/**
+ * How fast an environment may take submissions: N requests per period, or unlimited; and how many submissions of
+ * it may be under way at once (the submit pool's threads).
+ */
 record SubmitPace(long requests, long periodMillis) {
+
+    /** Submissions under way at once on an environment without a pace: the calls wait on I/O, not on the CPU. */
+    static final int UNPACED_THREADS_PER_CORE = 4;
+    /** A paced submission is expected to take at most a quarter of a second (its calls and bookkeeping). */
+    static final int PACED_SUBMISSIONS_PER_THREAD = 4;
 
     static SubmitPace of(Environment env) {
         Duration interval = EnvironmentKeys.submitInterval(env);
@@ -22,5 +31,28 @@ record SubmitPace(long requests, long periodMillis) {
 
     boolean limited() {
         return requests > 0;
+    }
+
+    /**
+     * How many submissions the limiter lets through at once after a quiet time: half a second's worth at a rate
+     * (AWS's SubmitJob bucket holds one second's worth, so requests that arrive bunched by up to half a second are
+     * still within it), one when paced by an interval (ICGC's pause comes between every two submissions).
+     */
+    long burst() {
+        return periodMillis >= 1000 && requests > 1 ? Math.max(1, requests * 500 / periodMillis) : 1;
+    }
+
+    /** Threads that keep this pace: more would only wait in the limiter or for the engine's lock. */
+    int threads(int cores) {
+        if (!limited()) {
+            return UNPACED_THREADS_PER_CORE * Math.max(1, cores);
+        }
+        double perSecond = requests * 1000.0 / periodMillis;
+        return (int) Math.max(1, Math.ceil(perSecond / PACED_SUBMISSIONS_PER_THREAD));
+    }
+
+    /** The submit pool is shared by the environments, which a cycle goes through one after the other. */
+    static int poolThreads(Collection<Environment> envs, int cores) {
+        return envs.stream().mapToInt(e -> of(e).threads(cores)).max().orElse(1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.cli;
 
+import dev.caravan.camel.ConfigSource;
 import dev.caravan.camel.OneShot;
 import dev.caravan.intake.ImportRequest;
 import dev.caravan.intake.ImportResult;
@@ -36,8 +37,10 @@ final class ImportCommand {
         Importer importer = new Importer(Clock.systemUTC());
         Optional<ImportResult> r;
         try {
-            if (o.value("tracking").isPresent()) {
-                r = importer.intoFolder(req, Path.of(o.value("tracking").get()));
+            Optional<Path> folder = o.value("tracking").map(Path::of)
+                    .filter(d -> !sameFolder(d, ConfigSource.trackingDir(Cli.config(o))));
+            if (folder.isPresent()) {
+                r = importer.intoFolder(req, folder.get());
             } else {
                 try (OneShot s = OneShot.start(Cli.config(o), true)) {
                     r = Optional.of(importer.intoClone(req, s.engine().intake(), s));
@@ -59,5 +62,10 @@ final class ImportCommand {
         out.println("imported " + r.get().jobs().size() + " jobs into " + r.get().group() + "/" + r.get().batch()
                 + " (backlog)");
         return 0;
+    }
+
+    /** {@code --tracking} naming the configured clone means the configured clone: cloned first when it is not there yet. */
+    private static boolean sameFolder(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 }

@@ -45,6 +45,15 @@ final class CycleContext {
     /** Environments whose backend failed critically in this cycle: they release nothing more. */
     final Set<String> blocked = ConcurrentHashMap.newKeySet();
     final Map<String, String> envProblems = new ConcurrentHashMap<>();
+    /** Environments whose cycle stopped in this cycle; the others' standing problems clear when it ends. */
+    final Set<String> failedThisCycle = ConcurrentHashMap.newKeySet();
+    final StandingAlerts alerts;
+    /** What reading the tree at start found, for the first cycle to send. */
+    final List<Notification> startProblems = new java.util.ArrayList<>();
+    /** When this process opened the clone: a Git lock file older than this is not one of ours. */
+    final Instant opened = Instant.now();
+    /** Whether this process holds the clone's cycle lock (leadership, or a one-shot's lock): set by who knows. */
+    volatile java.util.function.BooleanSupplier holdsCycleLock;
     ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
@@ -52,8 +61,23 @@ final class CycleContext {
     final Set<String> stagedSinceCommit = new java.util.TreeSet<>();
     final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
+    /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
+    boolean remoteDown;
     long cycleStart;
     int cycleMoves;
+
+    /** Where requests for cycles go; set by the daemon once its routes run. */
+    volatile CycleRequester requester = CycleRequester.NONE;
+    /** Whether intakes request cycles ({@code caravan.cycle.on-intake}). */
+    volatile boolean requestOnIntake;
+    /**
+     * Environments whose backend is asked about runs only when a timer said a poll round is due (their
+     * {@code poll-interval}); every other environment is polled in every cycle.
+     */
+    final Set<String> pollOnTimer = ConcurrentHashMap.newKeySet();
+    final Set<String> pollDue = ConcurrentHashMap.newKeySet();
+    /** Whether a timer fetches the remote between cycles, so a cycle merges what it brought without fetching. */
+    volatile boolean fetchOnTimer;
 
     CycleContext(CaravanSettings settings, GitRepo git, TrackingTree tree, Journal journal,
                  Map<String, Backend> backends, Clock clock) {
@@ -63,6 +87,8 @@ final class CycleContext {
         this.journal = journal;
         this.backends = backends;
         this.clock = clock;
+        this.alerts = new StandingAlerts(settings.alertReminderInterval());
+        this.holdsCycleLock = () -> dev.caravan.tracking.CycleLock.heldHere(tree.root());
     }
 
     Backend backend(String env) {
@@ -71,6 +97,18 @@ final class CycleContext {
             throw new IllegalArgumentException("no environment named '" + env + "'");
         }
         return b;
+    }
+
+    /** Whether this cycle asks {@code env}'s backend about its runs: always, or once per poll interval. */
+    boolean pollNow(String env) {
+        return !pollOnTimer.contains(env) || pollDue.remove(env);
+    }
+
+    /** An intake changed what {@code envs} may release: ask for a cycle of them (outside the lock: it never blocks). */
+    void intakeChanged(java.util.Collection<String> envs) {
+        if (requestOnIntake) {
+            requester.request(envs, "intake");
+        }
     }
 
     Instant now() {

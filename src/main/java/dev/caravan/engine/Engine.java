@@ -15,11 +15,16 @@ import dev.caravan.tracking.TreeView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.caravan.backend.RunEnds;
+import dev.caravan.settings.EnvironmentKeys;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,17 +42,23 @@ import java.util.function.Function;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final String CYCLE_ALERT = "cycle";
+    private static final String ENV_ALERT = "environment.";
 
     private final CycleContext ctx;
     private final RunFollowing runs;
     private final Releases releases;
     private final RepoSteps repo;
     private final Intake intake;
+    private final CycleRequests requests = new CycleRequests();
+    private final Map<String, Duration> pollIntervals;
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
+    private volatile Instant standbySince;
 
-    private Engine(CycleContext ctx) {
+    private Engine(CycleContext ctx, Map<String, Duration> pollIntervals) {
         this.ctx = ctx;
+        this.pollIntervals = Map.copyOf(pollIntervals);
         this.runs = new RunFollowing(ctx);
         this.releases = new Releases(ctx);
         this.repo = new RepoSteps(ctx, runs);
@@ -65,16 +76,35 @@ public final class Engine implements AutoCloseable {
         Journal journal = new Journal(git.caravanDir());
         TrackingTree tree = new TrackingTree(s.trackingDir(), Optional.of(journal.dirtyMarker()));
         Map<String, Backend> backends = new LinkedHashMap<>();
-        BackendContext bc = new BackendContext(s.workDir().toAbsolutePath(), clock);
-        s.environments().forEach((name, env) -> backends.put(name, factories.get(env.backend()).create(env, bc)));
+        RunEndRelay ends = new RunEndRelay();
+        // only a daemon whose triggers run has anyone to tell: one-shot commands and tools watch nothing
+        BackendContext bc = new BackendContext(s.workDir().toAbsolutePath(), clock,
+                s.triggersEnabled() && s.cycleSources().onRunEnd() ? ends : RunEnds.NONE);
+        Map<String, Duration> polls = new LinkedHashMap<>();
+        s.environments().forEach((name, env) -> {
+            BackendFactory f = factories.get(env.backend());
+            backends.put(name, f.create(env, bc));
+            polls.put(name, EnvironmentKeys.pollInterval(env, f));
+        });
         CycleContext ctx = new CycleContext(s, git, tree, journal, backends, clock);
-        ctx.reload();
-        return new Engine(ctx);
+        ends.ctx = ctx;
+        // what the first read found (bad files, links) goes out with the first cycle, not only to the log
+        ctx.startProblems.addAll(ctx.reload());
+        return new Engine(ctx, polls);
     }
 
     /** The one way jobs are added, sent back to the backlog, aborted or deleted. */
     public Intake intake() {
         return intake;
+    }
+
+    /**
+     * Another way this process may hold the clone's cycle lock besides {@code CycleLock.tryAcquire}: the daemons'
+     * leader election. Only a holder removes Git lock files a crash left behind.
+     */
+    public void alsoHoldsCycleLockWhen(java.util.function.BooleanSupplier leader) {
+        java.util.function.BooleanSupplier own = ctx.holdsCycleLock;
+        ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
     }
 
     /**
@@ -99,13 +129,82 @@ public final class Engine implements AutoCloseable {
         return ctx.journal.dir();
     }
 
-    /** The environments a cycle goes through: all of them, or only {@code only} when it is given (one-shot commands). */
+    /**
+     * The environments a cycle goes through: all of them, or only those {@code only} names, comma-separated, when it is
+     * given (one-shot commands, requested cycles).
+     */
     public List<String> environmentNames(String only) {
         if (only == null || only.isBlank()) {
             return List.copyOf(ctx.settings.environments().keySet());
         }
-        ctx.backend(only);
-        return List.of(only);
+        List<String> names = java.util.Arrays.stream(only.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                .distinct().toList();
+        names.forEach(ctx::backend);
+        return names;
+    }
+
+    // --- what requests cycles (the event sources; routes/cycle.camel.yaml says when) ------------------
+
+    /**
+     * Asks for a cycle of {@code envs} (empty: every environment) as soon as the running one, if any, is done: the
+     * API for capabilities (a batch started, a plan made). Requests are coalesced; nothing happens in one-shot
+     * commands, whose cycles are run by hand.
+     */
+    public void requestCycle(Collection<String> envs, String source) {
+        ctx.requester.request(envs, source);
+    }
+
+    /** The daemon's routes take the requests from here on; intakes request cycles when the settings say so. */
+    public void onCycleRequest(CycleRequester requester) {
+        ctx.requester = requester;
+        ctx.requestOnIntake = ctx.settings.cycleSources().onIntake();
+    }
+
+    /**
+     * A request reached the request-cycle route: its environments (comma-separated, empty: all) join the waiting
+     * cycle; true when none was waiting, so the route queues one.
+     */
+    public boolean cycleRequested(String envs) {
+        return requests.request(environmentNames(envs));
+    }
+
+    /** The waiting cycle starts: the environments it covers, comma-separated. */
+    public String takeCycleRequest() {
+        return requests.take();
+    }
+
+    /** {@code [requested, started, waiting]}: requests received, requested cycles started, 1 when one waits. */
+    public long[] cycleRequestCounts() {
+        return requests.counts();
+    }
+
+    /** Each environment's poll interval; zero: its backend is asked in every cycle. */
+    public Map<String, Duration> pollIntervals() {
+        return pollIntervals;
+    }
+
+    /** From now on {@code env}'s backend is asked only when {@link #pollRoundDue} says so, first in the next cycle. */
+    public void pollOnTimer(String env) {
+        ctx.backend(env);
+        ctx.pollDue.add(env);
+        ctx.pollOnTimer.add(env);
+    }
+
+    /** The poll interval of {@code env} has passed: its next cycle asks the backend about every run in flight. */
+    public void pollRoundDue(String env) {
+        ctx.pollDue.add(env);
+    }
+
+    /** From now on a timer fetches ({@link #adminChanged}); cycles merge what it brought without fetching. */
+    public void fetchOnTimer() {
+        ctx.fetchOnTimer = true;
+    }
+
+    /** Fetches the remote: true when an operator pushed to the admin branch since the last fetch. */
+    public boolean adminChanged() {
+        synchronized (ctx) {
+            return ctx.git.fetchAdminChanged();
+        }
     }
 
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
@@ -115,7 +214,11 @@ public final class Engine implements AutoCloseable {
             ctx.cycleStart = System.nanoTime();
             ctx.cycleMoves = 0;
             ctx.blocked.clear();
-            return repo.beginCycle();
+            ctx.failedThisCycle.clear();
+            List<Notification> out = new ArrayList<>(ctx.startProblems);
+            ctx.startProblems.clear();
+            out.addAll(repo.beginCycle());
+            return out;
         }
     }
 
@@ -207,6 +310,13 @@ public final class Engine implements AutoCloseable {
         return ctx.git.hasRemote() && ctx.git.hasUnpushedCommits();
     }
 
+    /** A push failed because the remote did not answer; the commits wait in the clone for the next push. */
+    public List<Notification> pushFailed(Exception e) {
+        synchronized (ctx) {
+            return repo.remoteUnreachable(ctx.git.unreachable(e));
+        }
+    }
+
     public List<Notification> catchUpRemote() {
         synchronized (ctx) {
             return repo.catchUpRemote();
@@ -219,29 +329,68 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    public void cycleSucceeded() {
+    /** The cycle went through: the standing problems of the cycle and of environments that ran clear (once). */
+    public List<Notification> cycleSucceeded() {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
             lastCycleProblem = null;
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
+            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            ctx.envProblems.keySet().removeIf(env -> !ctx.failedThisCycle.contains(env));
+            out.addAll(ctx.alerts.clearAllBut(ENV_ALERT, ctx.failedThisCycle.stream().map(e -> ENV_ALERT + e)
+                    .collect(java.util.stream.Collectors.toSet()),
+                    k -> "the cycle of environment " + k.substring(ENV_ALERT.length()) + " runs again"));
+            return out;
         }
     }
 
-    /** The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL, nothing lost. */
+    /**
+     * The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL when it starts and at the
+     * reminder interval, nothing lost.
+     */
     public List<Notification> cycleFailed(Exception e) {
         lastCycleEnd = ctx.now();
         lastCycleProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         LOG.error("Cycle stopped", e);
-        return List.of(Notification.critical("cycle stopped: " + lastCycleProblem));
+        return ctx.alerts.raise(CYCLE_ALERT, Notification.critical("cycle stopped: " + lastCycleProblem), ctx.now());
     }
 
     /** One environment's step failed; the others go on. */
     public List<Notification> environmentFailed(String env, Exception e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         ctx.envProblems.put(env, why);
+        ctx.failedThisCycle.add(env);
         LOG.error("Cycle of environment {} stopped", env, e);
-        return List.of(Notification.critical("cycle of environment " + env + " stopped: " + why));
+        return ctx.alerts.raise(ENV_ALERT + env,
+                Notification.critical("cycle of environment " + env + " stopped: " + why), ctx.now());
+    }
+
+    /**
+     * On a daemon that does not hold the cycle lock (a standby): re-reads the tree when the leader has committed in
+     * the clone since, so its report and API answer as the leader's would. Nothing is written; the leader's own view
+     * is kept by its cycles.
+     */
+    public void refreshView() {
+        synchronized (ctx) {
+            if (ctx.holdsCycleLock.getAsBoolean()) {
+                standbySince = null;
+                return;
+            }
+            if (standbySince == null) {
+                standbySince = ctx.now();
+                LOG.info("Standby since {}: another process holds the cycle lock of {}; this one follows its commits",
+                        standbySince, ctx.tree.root());
+            }
+            if (!java.util.Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
+                ctx.reload(); // its warnings are logged; the leader sends them
+            }
+        }
+    }
+
+    /** Since when this daemon has been a standby (another process leads), as the last refresh found. */
+    public Optional<Instant> standbySince() {
+        return Optional.ofNullable(standbySince);
     }
 
     public String report() {

@@ -1,5 +1,6 @@
 package dev.caravan.engine;
 
+import dev.caravan.model.BadInputException;
 import dev.caravan.model.JobRef;
 import dev.caravan.tracking.CycleLock;
 import dev.caravan.tracking.GitRepo;
@@ -32,6 +33,15 @@ public final class FolderIntake implements JobSink, AutoCloseable {
 
     /** Opens an operator's folder and reads its tree; empty while a daemon holds the folder's cycle lock. */
     public static Optional<FolderIntake> open(Path dir) {
+        // a folder made here would be a half-made tree: no Git, and in the daemon's way when it clones there
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException("--tracking " + dir + ": no such folder (without --tracking the jobs go to"
+                    + " caravan.tracking.dir, cloned first as the daemon clones it)");
+        }
+        if (!Files.isDirectory(dir.resolve(".git")) && !Files.isDirectory(dir.resolve("jobs"))) {
+            throw new BadInputException("--tracking " + dir + ": neither a clone of the tracking repo (.git) nor a"
+                    + " tracking tree (jobs/)");
+        }
         boolean clone = Files.isDirectory(dir.resolve(".git"));
         Optional<CycleLock> lock = clone ? CycleLock.tryAcquire(dir) : Optional.empty();
         if (clone && lock.isEmpty()) {

@@ -40,6 +40,8 @@ public final class Intake implements JobSink {
         }
     }
 
+    private static final String ANY_ENV = "*";
+
     private final CycleContext ctx;
 
     Intake(CycleContext ctx) {
@@ -53,8 +55,17 @@ public final class Intake implements JobSink {
         }
     }
 
+    /** Adds the jobs {@code plan} makes; when it added any, every environment is asked for a cycle, so they start now. */
     @Override
     public IntakeOutcome add(Function<TreeView, Addition> plan) {
+        IntakeOutcome out = addLocked(plan);
+        if (!out.changed().isEmpty()) {
+            ctx.intakeChanged(List.of());
+        }
+        return out;
+    }
+
+    private IntakeOutcome addLocked(Function<TreeView, Addition> plan) {
         synchronized (ctx) {
             Addition a = plan.apply(ctx.tree);
             List<IntakeOutcome.Refusal> refused = TreeAdditions.check(ctx.tree, a);
@@ -107,6 +118,17 @@ public final class Intake implements JobSink {
      */
     public IntakeOutcome toBacklog(List<Resubmission> jobs, String reason, Optional<String> commitMessage,
                                    boolean completedToo) {
+        Set<String> envs = new java.util.TreeSet<>();
+        IntakeOutcome out = toBacklogLocked(jobs, reason, commitMessage, completedToo, envs);
+        if (!out.changed().isEmpty()) {
+            ctx.intakeChanged(envs.contains(ANY_ENV) ? List.of() : envs);
+        }
+        return out;
+    }
+
+    /** Fills {@code envs} with the environments of the moved jobs' newest runs: where the next cycle releases them. */
+    private IntakeOutcome toBacklogLocked(List<Resubmission> jobs, String reason, Optional<String> commitMessage,
+                                          boolean completedToo, Set<String> envs) {
         synchronized (ctx) {
             List<IntakeOutcome.Refusal> refused = new ArrayList<>();
             List<Transition> moved = new ArrayList<>();
@@ -121,6 +143,8 @@ public final class Intake implements JobSink {
                     continue;
                 }
                 r.params().ifPresent(p -> ctx.tree.writeParams(r.job(), p));
+                // a job that never ran here may go to any environment: then every one is asked
+                envs.add(j.get().newestRun().map(RunMarker::env).filter(ctx.backends::containsKey).orElse(ANY_ENV));
                 moved.add(ctx.tree.move(r.job(), State.BACKLOG, reason));
             }
             return moved(moved, refused, true, commitMessage);

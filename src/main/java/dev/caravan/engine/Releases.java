@@ -50,6 +50,7 @@ final class Releases {
     private final CycleContext ctx;
     private final ReleasePlanner planner;
     private final SecureRandom random = new SecureRandom();
+    private final GateNotes notes = new GateNotes();
 
     Releases(CycleContext ctx) {
         this.ctx = ctx;
@@ -110,13 +111,47 @@ final class Releases {
             return new GateDecision(false, List.of(), Optional.empty()); // already reported CRITICAL
         }
         Environment e = ctx.settings.environments().get(env);
-        GateDecision d = Gates.evaluate(env, ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env),
-                e.excessiveFailureThreshold(), ctx.journal.transitionsSincePush());
+        boolean paused = ctx.tree.isPaused(env);
+        boolean flagged = ctx.tree.hasExcessiveFailureFlag(env);
+        GateDecision d = Gates.evaluate(env, paused, flagged, e.excessiveFailureThreshold(),
+                ctx.journal.transitionsSincePush());
         d.flagText().ifPresent(text -> {
             ctx.tree.writeExcessiveFailureFlag(env, text);
             ctx.pushNow = true;
         });
-        return d;
+        List<Notification> out = new ArrayList<>(standing(env, paused, flagged, d.notifications()));
+        if (paused) {
+            // which jobs the pause holds back: said once per change of them, not every cycle
+            List<JobRef> held = ctx.tree.index().inState(State.BACKLOG).stream()
+                    .filter(j -> mayRelease(j, env)).map(Job::ref).toList();
+            notes.note(env, "pause", "environment " + env + " is paused (jobs/pause." + env + ")", held)
+                    .ifPresent(out::add);
+        } else {
+            notes.clear(env, "pause");
+        }
+        return new GateDecision(d.releasesAllowed(), out, d.flagText());
+    }
+
+    /** A pause or a flag stands for many cycles: said when it starts (and at the reminder interval), and when it ends. */
+    private List<Notification> standing(String env, boolean paused, boolean flagged, List<Notification> said) {
+        List<Notification> out = new ArrayList<>();
+        String pauseKey = "paused." + env;
+        String flagKey = "excessive-failure." + env;
+        if (paused) {
+            said.forEach(n -> out.addAll(ctx.alerts.raise(pauseKey, n, ctx.now())));
+        } else {
+            out.addAll(ctx.alerts.clear(pauseKey, "environment " + env + " is no longer paused: releases resume"));
+        }
+        if (flagged && !paused) {
+            said.forEach(n -> out.addAll(ctx.alerts.raise(flagKey, n, ctx.now())));
+        } else if (!flagged) {
+            out.addAll(ctx.alerts.clear(flagKey, "jobs/excessive_failure." + env + ".txt was removed: "
+                    + env + " releases again"));
+        }
+        if (!paused && !flagged) {
+            out.addAll(said); // a threshold just reached: the flag is written now, once
+        }
+        return out;
     }
 
     /** Picks the backlog jobs for the free slots of {@code env}, grouped into chains in dependency order. */
@@ -128,7 +163,16 @@ final class Releases {
         Set<JobRef> watching = ctx.journal.watches().stream().map(Journal.Watch::job).collect(Collectors.toSet());
         List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
         Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
-                ? BatchBarrier.currentBatch(inFlight, backlog, env) : Optional.empty();
+                ? BatchBarrier.currentBatch(inFlight, backlog, j -> mayRelease(j, env)) : Optional.empty();
+        List<Notification> gateNotes = new ArrayList<>();
+        if (barrier.isPresent()) {
+            List<JobRef> later = backlog.stream().filter(j -> mayRelease(j, env) && !j.ref().batch().equals(barrier.get()))
+                    .map(Job::ref).toList();
+            notes.note(env, "barrier", "batch barrier on " + env + ": batch " + barrier.get()
+                    + " first, until every job of it has ended", later).ifPresent(gateNotes::add);
+        } else {
+            notes.clear(env, "barrier");
+        }
         boolean chaining = ctx.backend(env).chainsRuns();
         BatchGate batches = new BatchGate(env, managedBatches(backlog), inFlight);
         List<Job> picks = planner.pick(batches.arrange(backlog), env, slots,
@@ -153,7 +197,7 @@ final class Releases {
                 out.add(rs);
             }
         }
-        return new ReleasePlan(env, out, refused);
+        return new ReleasePlan(env, out, refused, gateNotes);
     }
 
     /** The release rules of the batches people drive among these jobs' batches; a damaged rule holds its batch. */
@@ -235,11 +279,16 @@ final class Releases {
         if (n > 0) {
             LOG.info("Released {} jobs on {}", n, plan.env());
         }
-        List<Notification> out = new ArrayList<>();
+        List<Notification> out = new ArrayList<>(plan.notes());
         List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
+        String key = "releases." + plan.env();
         if (!critical.isEmpty()) {
-            out.add(Notification.critical("environment " + plan.env() + " stopped releasing in this cycle: "
-                    + String.join("; ", critical)));
+            // a full work disk is the host's trouble, not the jobs': a WARNING, and no job is failed for it
+            String text = "environment " + plan.env() + " stopped releasing in this cycle: " + String.join("; ", critical);
+            boolean diskFull = critical.stream().anyMatch(c -> c.contains("(ENOSPC)"));
+            out.addAll(ctx.alerts.raise(key, diskFull ? Notification.warning(text) : Notification.critical(text), ctx.now()));
+        } else if (n > 0) {
+            out.addAll(ctx.alerts.clear(key, "environment " + plan.env() + " releases again"));
         }
         List<String> refused = new ArrayList<>(plan.refused());
         refused.addAll(details(outcomes, SubmitOutcome.Kind.REFUSED));
@@ -248,6 +297,11 @@ final class Releases {
                     + " (left in backlog)", refused)));
         }
         return out;
+    }
+
+    /** A backlog job this environment could release were no gate closed. */
+    private boolean mayRelease(Job j, String env) {
+        return planner.mayRelease(j, env) && !ctx.tree.index().isHeld(j.ref());
     }
 
     private static List<String> details(List<SubmitOutcome> outcomes, SubmitOutcome.Kind kind) {

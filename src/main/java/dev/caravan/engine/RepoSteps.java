@@ -4,13 +4,17 @@ import dev.caravan.model.JobRef;
 import dev.caravan.model.Notification;
 import dev.caravan.report.PushSummary;
 import dev.caravan.scheduling.PushPolicy;
+import dev.caravan.tracking.GitConflictException;
+import dev.caravan.tracking.GitLocks;
 import dev.caravan.tracking.Journal;
 import dev.caravan.tracking.MergeOutcome;
+import dev.caravan.tracking.RemoteUnreachableException;
 import dev.caravan.tracking.TrackingTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +31,16 @@ final class RepoSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
+    private static final String REMOTE_ALERT = "remote";
+    private static final String CONFLICT_ALERT = "conflict";
+    private static final String HELD_BACK_ALERT = "held-back";
+
     private final CycleContext ctx;
     private final RunFollowing runs;
     private final PushPolicy pushPolicy;
     private boolean firstCycle = true;
+    /** Since when the admin branch has been held back (ICGC's rule), or null. */
+    private Instant waitingSince;
 
     RepoSteps(CycleContext ctx, RunFollowing runs) {
         this.ctx = ctx;
@@ -43,7 +53,7 @@ final class RepoSteps {
      * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
      */
     List<Notification> beginCycle() {
-        List<Notification> out = new ArrayList<>();
+        List<Notification> out = new ArrayList<>(removeStaleGitLocks());
         boolean reread = false;
         if (firstCycle && Files.exists(ctx.journal.dirtyMarker())) {
             // the last process changed the tree and did not get to commit: stage what it left unstaged
@@ -55,19 +65,55 @@ final class RepoSteps {
             }
             reread = true;
         }
+        // with a fetch timer, a cycle merges what its last fetch brought; the first one after start fetches itself
+        boolean fetch = firstCycle || !ctx.fetchOnTimer;
         firstCycle = false;
+        if (!reread && !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
+            // another daemon committed in this clone (the leader this one takes over from): its moves are the
+            // scheduler's own, so read them before noting what is in flight, or they would look like an operator's
+            out.addAll(ctx.reload());
+        }
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
-        MergeOutcome m = ctx.git.mergeAdmin();
+        MergeOutcome m;
+        try {
+            m = ctx.git.mergeAdmin(fetch);
+            ctx.remoteDown = false;
+            out.addAll(ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume"));
+        } catch (RemoteUnreachableException e) {
+            out.addAll(remoteUnreachable(e));
+            m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "remote unreachable");
+        } catch (GitConflictException e) {
+            out.addAll(conflict(e));
+            m = MergeOutcome.of(MergeOutcome.Kind.CONFLICT, e.getMessage());
+        }
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
             default -> LOG.debug("Admin branch: {}", m.detail());
         }
+        out.addAll(heldBack(m));
         if (reread || m.changedTree() || !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             out.addAll(ctx.reload());
             out.addAll(runs.followMovedRuns(flying));
         }
         return out;
+    }
+
+    /**
+     * A SIGKILL in the middle of a Git write leaves its lock file, and Git waits for it forever. Holding the cycle
+     * lock, this process is the only writer of ours; a lock file older than its start is a dead process's.
+     */
+    private List<Notification> removeStaleGitLocks() {
+        if (!ctx.holdsCycleLock.getAsBoolean()) {
+            return List.of();
+        }
+        List<Path> removed = GitLocks.removeStale(ctx.git.gitDir(), ctx.opened);
+        if (removed.isEmpty()) {
+            return List.of();
+        }
+        return List.of(Notification.warning(CycleContext.listing("removed the stale Git lock" + (removed.size() > 1 ? "s" : "")
+                + " left by a process that ended before this one started (this process holds the cycle lock)",
+                removed.stream().map(Path::toString).toList())));
     }
 
     private java.util.Set<String> committing = java.util.Set.of();
@@ -102,7 +148,73 @@ final class RepoSteps {
         ctx.clearDirty();
     }
 
+    /**
+     * An operator's edit on the admin branch conflicts with scheduler commits: the merge waits, cycles go on without
+     * it, and the scheduler pushes its side at once so the operator can merge it (the report says how, or which
+     * commit to revert). Said once (and at the reminder interval) until a merge goes through.
+     */
+    private List<Notification> conflict(GitConflictException e) {
+        ctx.pushNow = true;
+        String admin = ctx.settings.adminBranch();
+        String branch = ctx.settings.trackingBranch();
+        List<String> revert = ctx.git.adminCommitsTouching(e.paths());
+        LOG.warn("{}", e.getMessage());
+        String text = e.getMessage() + ". Cycles go on without " + admin + "'s changes meanwhile; " + branch
+                + " is pushed now (" + ctx.git.headShort() + ") so that it can be merged. To resolve, in a clone of "
+                + admin + ": git fetch origin && git merge origin/" + branch + ", resolve those paths"
+                + (revert.isEmpty() ? "" : " (or drop the edit first: git revert " + String.join(", ", revert) + ")")
+                + ", then git push origin " + admin;
+        return ctx.alerts.raise(CONFLICT_ALERT, Notification.critical(text), ctx.now());
+    }
+
+    /**
+     * ICGC's rule holds operators' edits back until the admin branch has taken in the scheduler's last push. When that
+     * lasts longer than a push interval, a WARNING (once) says what to do; the merge itself clears it.
+     */
+    private List<Notification> heldBack(MergeOutcome m) {
+        if (m.kind() == MergeOutcome.Kind.MERGED || m.kind() == MergeOutcome.Kind.UP_TO_DATE
+                || m.kind() == MergeOutcome.Kind.LOCAL_ONLY) {
+            waitingSince = null;
+            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CONFLICT_ALERT, ctx.settings.adminBranch()
+                    + " and " + ctx.settings.trackingBranch() + " merge again: the conflict is resolved"));
+            out.addAll(ctx.alerts.clear(HELD_BACK_ALERT, ctx.settings.adminBranch() + " has taken in "
+                    + ctx.settings.trackingBranch() + ": operators' edits are merged again"));
+            return out;
+        }
+        if (m.kind() != MergeOutcome.Kind.WAITING) {
+            return List.of();
+        }
+        Instant now = ctx.now();
+        if (waitingSince == null) {
+            waitingSince = now;
+        }
+        if (ctx.alerts.holds(CONFLICT_ALERT) || !now.isAfter(waitingSince.plus(ctx.settings.pushInterval()))) {
+            return List.of();
+        }
+        String admin = ctx.settings.adminBranch();
+        String branch = ctx.settings.trackingBranch();
+        return ctx.alerts.raiseOnce(HELD_BACK_ALERT, Notification.warning("edits on " + admin
+                + " are held back since " + waitingSince.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ": " + m.detail() + ". Operators: in a clone of " + admin + ", git fetch origin && git merge origin/"
+                + branch + " && git push origin " + admin + "; the next cycle then merges " + admin), now);
+    }
+
+    /**
+     * The remote did not answer (its fetch or a push): one CRITICAL when that starts (then at the reminder interval);
+     * cycles go on locally and commit, and the merge and the push wait for it.
+     */
+    List<Notification> remoteUnreachable(Exception e) {
+        ctx.remoteDown = true;
+        LOG.warn("Remote unreachable: {}", e.getMessage());
+        return ctx.alerts.raise(REMOTE_ALERT, Notification.critical(e.getMessage()
+                + ". Cycles go on locally (poll, move, release, commit); the merge of " + ctx.settings.adminBranch()
+                + " and the push wait until it answers"), ctx.now());
+    }
+
     boolean pushDue() {
+        if (ctx.remoteDown && ctx.git.hasRemote()) {
+            return false;
+        }
         return pushPolicy.isDue(ctx.journal.lastPush().map(Instant::ofEpochMilli), ctx.now(), ctx.pushNow);
     }
 

@@ -32,10 +32,16 @@ final class RunFollowing {
         this.ctx = ctx;
     }
 
-    /** Asks the backend about every job in flight on {@code env} and moves the finished ones. */
+    /**
+     * Asks the backend about every job in flight on {@code env} and moves the finished ones; on an environment with a
+     * poll interval, only when a poll round is due.
+     */
     List<Notification> poll(String env) {
         List<Notification> out = new ArrayList<>();
         Backend backend = ctx.backend(env);
+        if (!ctx.pollNow(env)) {
+            return out; // a remote environment between two poll rounds: its service is asked once per interval
+        }
         List<Job> inFlight = ctx.tree.index().inFlight(env);
         List<Journal.Watch> watches = ctx.journal.watches().stream().filter(w -> w.env().equals(env)).toList();
         List<RunHandle> all = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.caravan.engine;
 
 import dev.caravan.model.JobRef;
+import dev.caravan.model.ReservedNames;
 import dev.caravan.model.State;
 import dev.caravan.model.TreeFile;
 import dev.caravan.tracking.TrackingTree;
@@ -47,6 +48,8 @@ final class TreeAdditions {
                 }
             }
             if (batchesChecked.add(r.group() + "/" + r.batch())) {
+                ReservedNames.problem("group", r.group()).or(() -> ReservedNames.problem("batch", r.batch()))
+                        .ifPresent(p -> out.add(new IntakeOutcome.Refusal(r.group() + "/" + r.batch(), p)));
                 tree.notAFolder(r.group(), Optional.of(r.batch()), Optional.of(State.BACKLOG)).ifPresent(p ->
                         out.add(new IntakeOutcome.Refusal(r.path(), p + " exists and is not a folder")));
             }

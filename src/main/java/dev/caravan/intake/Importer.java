@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.model.BadInputException;
 import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
+import dev.caravan.model.ReservedNames;
 import dev.caravan.model.State;
 import dev.caravan.engine.Addition;
 import dev.caravan.engine.Cycles;
@@ -189,6 +190,9 @@ public final class Importer {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + ": " + e.getMessage(), e);
         }
+        ReservedNames.problem(option.substring(2), name).ifPresent(p -> {
+            throw new BadInputException(option + ": " + p);
+        });
     }
 
     private static void notAFolder(String what, Path p) {

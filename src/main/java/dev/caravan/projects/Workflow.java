@@ -84,14 +84,16 @@ public record Workflow(String name, List<Analysis> analyses, Map<String, String>
         Map<String, Integer> names = new LinkedHashMap<>();
         for (int i = 0; i < an.size(); i++) {
             Analysis a = analysis(an.get(i), i, source);
-            Integer other = names.putIfAbsent(a.name(), i);
-            if (other != null) {
-                throw new BadInputException(source + ": analyses[" + i + "]: name '" + a.name() + "' is also the name of analyses["
-                        + other + "]; give one of them a \"name\"");
+            if (an.get(i).has("name")) {
+                Integer other = names.putIfAbsent(a.name(), i);
+                if (other != null) {
+                    throw new BadInputException(source + ": analyses[" + i + "].name: '" + a.name()
+                            + "' is also the name of analyses[" + other + "]");
+                }
             }
             analyses.add(a);
         }
-        return new Workflow(name, analyses, keys, text);
+        return new Workflow(name, distinctDerivedNames(analyses, an, names.keySet()), keys, text);
     }
 
     private static Analysis analysis(JsonNode n, int i, String source) {
@@ -146,6 +148,30 @@ public record Workflow(String name, List<Analysis> analyses, Map<String, String>
         Optional<Integer> timeout = optionalInt(n, "timeout", f, 60, Integer.MAX_VALUE);
         Optional<Integer> retries = optionalInt(n, "retry_attempts", f, 1, 10);
         return new Analysis(i, name, description, def, queue, outputs, params, Optional.ofNullable(co), timeout, retries);
+    }
+
+    /**
+     * aws-batch-helpers names no analysis (its job names, {@code <workflow>_<sample>_<job_definition>}, need not be
+     * unique), so two steps on one job definition are a valid workflow. A name made from the job definition that an
+     * earlier analysis (or any given {@code name}) already has gets {@code -2}, {@code -3}, ...: {@code toolbox},
+     * {@code toolbox-2}.
+     */
+    private static List<Analysis> distinctDerivedNames(List<Analysis> analyses, JsonNode nodes, Set<String> given) {
+        Set<String> taken = new java.util.HashSet<>(given);
+        List<Analysis> out = new ArrayList<>(analyses.size());
+        for (Analysis a : analyses) {
+            String n = a.name();
+            if (!nodes.get(a.index()).has("name") && !taken.add(n)) {
+                for (int k = 2; !taken.add(n); k++) {
+                    String suffix = "-" + k;
+                    n = a.name().substring(0, Math.min(a.name().length(), 40 - suffix.length())) + suffix;
+                }
+                a = new Analysis(a.index(), n, a.description(), a.jobDefinition(), a.queue(), a.outputs(), a.parameters(),
+                        a.containerOverrides(), a.timeout(), a.retryAttempts());
+            }
+            out.add(a);
+        }
+        return out;
     }
 
     /** {@code arn:...:job-definition/bwa-mem:3} or {@code bwa-mem:3} → {@code bwa-mem}. */

@@ -7,7 +7,8 @@ import java.util.SortedMap;
 
 /**
  * {@code GROUP state N} lines: groups sorted, then backlog, queued, failed, completed (always, as ICGC's
- * shell loop prints them), then any other state folder the group has ({@code aborted} only while it holds jobs).
+ * shell loop prints them), then any other state folder of the group that holds jobs: an empty {@code onhold}
+ * folder gets no line, as in the shell loop's output.
  */
 public final class StateReport {
 
@@ -25,8 +26,7 @@ public final class StateReport {
                 line(sb, g.getKey(), s, g.getValue().getOrDefault(s, 0));
             }
             g.getValue().forEach((s, n) -> {
-                // operators' folders are listed as the shell loop lists them; Caravan's own aborted only with jobs
-                if (!s.isKnown() && (n > 0 || !s.equals(State.ABORTED))) {
+                if (!s.isKnown() && n > 0) {
                     line(sb, g.getKey(), s, n);
                 }
             });

@@ -26,6 +26,11 @@ public final class ReleasePlanner {
         this.exclude = Set.copyOf(exclude);
     }
 
+    /** Whether {@code env} may ever release this backlog job: its group is not excluded, it is not another's. */
+    public boolean mayRelease(Job j, String env) {
+        return !exclude.contains(j.ref().group()) && j.mayRunOn(env);
+    }
+
     /**
      * @param backlog  backlog jobs in path order
      * @param eligible jobs that may be released at all (not held, no pending submit intent)
@@ -36,7 +41,7 @@ public final class ReleasePlanner {
         }
         Map<String, List<Job>> byGroup = new TreeMap<>();
         for (Job j : backlog) {
-            if (!exclude.contains(j.ref().group()) && j.mayRunOn(env) && eligible.test(j)) {
+            if (mayRelease(j, env) && eligible.test(j)) {
                 byGroup.computeIfAbsent(j.ref().group(), g -> new ArrayList<>()).add(j);
             }
         }

@@ -176,8 +176,13 @@ public final class SsmPropertiesFunction implements PropertiesFunction, CamelCon
         } catch (RuntimeException e) {
             LOG.debug("cannot list properties for SSM prefetch: {}", e.getMessage());
         }
-        System.getProperties().forEach(all::putIfAbsent);
-        for (String k : all.stringPropertyNames()) {
+        System.getProperties().forEach((k, v) -> {
+            // the JVM's own (sun.java.command holds the whole command line, -Dkey={{ssm:...}} included) name no setting
+            if (!isJvmProperty(String.valueOf(k))) {
+                all.putIfAbsent(k, v);
+            }
+        });
+        for (String k : new java.util.TreeSet<>(all.stringPropertyNames())) {
             Matcher m = REF.matcher(all.getProperty(k));
             while (m.find()) {
                 String n = m.group(1).trim();
@@ -186,6 +191,10 @@ public final class SsmPropertiesFunction implements PropertiesFunction, CamelCon
             }
         }
         return out;
+    }
+
+    private static boolean isJvmProperty(String key) {
+        return key.startsWith("sun.") || key.startsWith("java.") || key.startsWith("jdk.");
     }
 
     private Duration ttl() {

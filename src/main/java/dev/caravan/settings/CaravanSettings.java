@@ -33,9 +33,11 @@ public record CaravanSettings(
         String slackWebhookUrl,
         String slackChannel,
         Duration slackMinInterval,
+        Duration alertReminderInterval,
         List<String> groupsPriority,
         Set<String> groupsExclude,
-        Map<String, Environment> environments) {
+        Map<String, Environment> environments,
+        CycleSources cycleSources) {
 
     public static final String PREFIX = "caravan.";
     public static final String ENV_PREFIX = "caravan.env.";
@@ -52,10 +54,15 @@ public record CaravanSettings(
         KEYS.put("caravan.tracking.seed", "");
         KEYS.put("caravan.work.dir", "work");
         KEYS.put("caravan.cycle.cron", "0 0/20 * * * ?");
+        KEYS.put("caravan.tracking.fetch-interval", "1m");
+        KEYS.put("caravan.cycle.on-run-end", "true");
+        KEYS.put("caravan.cycle.on-intake", "true");
         KEYS.put("caravan.triggers.enabled", "true");
         KEYS.put("caravan.slack.webhook-url", "");
         KEYS.put("caravan.slack.channel", "#caravan");
         KEYS.put("caravan.slack.min-interval-ms", "1000");
+        KEYS.put("caravan.alerts.reminder-interval", "1h");
+        KEYS.put("caravan.standby.refresh-interval", "30s");
         KEYS.put("caravan.groups.priority", "");
         KEYS.put("caravan.groups.exclude", "");
     }
@@ -126,8 +133,11 @@ public record CaravanSettings(
                 r.string("caravan.slack.webhook-url", ""),
                 r.string("caravan.slack.channel", KEYS.get("caravan.slack.channel")),
                 Duration.ofMillis(r.integer("caravan.slack.min-interval-ms", 1000, 0)),
+                r.duration("caravan.alerts.reminder-interval", KEYS.get("caravan.alerts.reminder-interval"),
+                        SettingsReader.Bound.NOT_NEGATIVE),
                 r.list("caravan.groups.priority"),
                 new LinkedHashSet<>(r.list("caravan.groups.exclude")),
-                envs);
+                envs,
+                CycleSources.read(r, KEYS));
     }
 }

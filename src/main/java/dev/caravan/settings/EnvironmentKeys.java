@@ -26,9 +26,10 @@ public final class EnvironmentKeys {
     public static final String SUBMIT_INTERVAL = "submit-interval";
     public static final String SUBMIT_RATE = "submit-rate";
     public static final String BATCH_BARRIER = "batch-barrier";
+    public static final String POLL_INTERVAL = "poll-interval";
 
     public static final Set<String> COMMON = Set.of(BACKEND, MAX_PARALLEL_RUNS, EXCESSIVE_FAILURE_THRESHOLD,
-            SUBMIT_INTERVAL, SUBMIT_RATE, BATCH_BARRIER);
+            SUBMIT_INTERVAL, SUBMIT_RATE, BATCH_BARRIER, POLL_INTERVAL);
 
     private EnvironmentKeys() {
     }
@@ -65,6 +66,7 @@ public final class EnvironmentKeys {
         submitInterval(env);
         submitRate(env);
         batchBarrier(env);
+        pollInterval(env, k);
         k.validate(env);
         return env;
     }
@@ -78,6 +80,15 @@ public final class EnvironmentKeys {
     public static Optional<Integer> submitRate(Environment env) {
         SettingsReader r = SettingsReader.of(env);
         return r.optional(SUBMIT_RATE).map(v -> r.integer(SUBMIT_RATE, 0, 0));
+    }
+
+    /**
+     * How often the cycles of this environment ask its backend about the runs in flight, whatever else requests
+     * cycles; {@code 0s}: in every cycle. Unset: the kind's own default ({@link EnvironmentKind#defaultPollInterval}).
+     */
+    public static Duration pollInterval(Environment env, EnvironmentKind kind) {
+        return SettingsReader.of(env).duration(POLL_INTERVAL, kind.defaultPollInterval().toMillis() + "ms",
+                SettingsReader.Bound.NOT_NEGATIVE);
     }
 
     /** Release batch by batch: the next batch only when every job of the current one has ended. */

@@ -2,6 +2,7 @@ package dev.caravan.settings;
 
 import dev.caravan.model.Environment;
 
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -21,4 +22,12 @@ public interface EnvironmentKind {
      * {@link ConfigException} naming the full key. Called before anything starts.
      */
     void validate(Environment env);
+
+    /**
+     * How often a cycle asks this kind's service about runs in flight when {@code caravan.env.<name>.poll-interval}
+     * is not set; {@link Duration#ZERO}: in every cycle (a backend whose poll costs no remote call).
+     */
+    default Duration defaultPollInterval() {
+        return Duration.ZERO;
+    }
 }

@@ -8,6 +8,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The OS file lock of a tracking clone, {@code <dir>/.git/caravan/cycle}: the daemons' leader election holds it
@@ -19,12 +21,30 @@ public final class CycleLock implements AutoCloseable {
     /** The cluster namespace of the leader election, which is also the lock file's name. */
     public static final String NAMESPACE = "cycle";
 
+    /** The lock files this JVM holds through {@link #tryAcquire}: asking the OS again would release them. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final RandomAccessFile file;
     private final FileLock lock;
+    private final Path path;
 
-    private CycleLock(RandomAccessFile file, FileLock lock) {
+    private CycleLock(RandomAccessFile file, FileLock lock, Path path) {
         this.file = file;
         this.lock = lock;
+        this.path = path;
+        HELD.add(path);
+    }
+
+    /**
+     * Whether this process holds the lock of the clone at {@code trackingDir} through {@link #tryAcquire} (a one-shot
+     * command, an import). Answered from memory: on Linux, opening and closing the file again would drop the lock.
+     */
+    public static boolean heldHere(Path trackingDir) {
+        return HELD.contains(key(trackingDir));
+    }
+
+    private static Path key(Path trackingDir) {
+        return file(trackingDir).toAbsolutePath().normalize();
     }
 
     /** Where the cluster service keeps its locks: {@code <dir>/.git/caravan}, beside the journal. */
@@ -49,7 +69,7 @@ public final class CycleLock implements AutoCloseable {
                     f.close();
                     return Optional.empty();
                 }
-                return Optional.of(new CycleLock(f, l));
+                return Optional.of(new CycleLock(f, l, key(trackingDir)));
             } catch (OverlappingFileLockException e) {
                 f.close();
                 return Optional.empty();
@@ -61,6 +81,7 @@ public final class CycleLock implements AutoCloseable {
 
     @Override
     public void close() {
+        HELD.remove(path);
         try {
             lock.release();
             file.close();

@@ -18,6 +18,10 @@ import java.util.stream.Stream;
  */
 public final class DemoSeeder {
 
+    static {
+        SystemGitConfig.install();
+    }
+
     private DemoSeeder() {
     }
 

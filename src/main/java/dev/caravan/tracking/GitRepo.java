@@ -6,6 +6,8 @@ import org.eclipse.jgit.api.MergeResult;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
@@ -28,6 +30,7 @@ import org.eclipse.jgit.transport.URIish;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -50,6 +53,10 @@ public final class GitRepo implements AutoCloseable {
     public static final String REMOTE = "origin";
     static final String AUTHOR_NAME = "Caravan scheduler";
     static final String AUTHOR_EMAIL = "caravan@localhost";
+
+    static {
+        SystemGitConfig.install();
+    }
 
     private final Git git;
     private final String branch;
@@ -157,6 +164,11 @@ public final class GitRepo implements AutoCloseable {
         return git.getRepository().getWorkTree().toPath();
     }
 
+    /** The {@code .git} folder. */
+    public Path gitDir() {
+        return git.getRepository().getDirectory().toPath();
+    }
+
     public Path caravanDir() {
         return git.getRepository().getDirectory().toPath().resolve(Journal.DIR);
     }
@@ -209,13 +221,14 @@ public final class GitRepo implements AutoCloseable {
                 DirCacheEditor ed = dc.editor();
                 for (String p : new TreeSet<>(paths)) {
                     Path f = top.resolve(p);
-                    if (Files.isDirectory(f)) {
+                    // never through a link: a link is staged as the link it is, as git would
+                    if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
                         try (Stream<Path> s = Files.walk(f)) {
-                            for (Path x : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                            for (Path x : (Iterable<Path>) s.filter(x -> !Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS))::iterator) {
                                 ed.add(edit(top, x, ins));
                             }
                         }
-                    } else if (Files.isRegularFile(f)) {
+                    } else if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
                         ed.add(edit(top, f, ins));
                     } else {
                         ed.add(new DirCacheEditor.DeletePath(p));
@@ -233,15 +246,17 @@ public final class GitRepo implements AutoCloseable {
     }
 
     private static DirCacheEditor.PathEdit edit(Path top, Path file, ObjectInserter ins) throws IOException {
-        byte[] content = Files.readAllBytes(file);
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        boolean link = a.isSymbolicLink();
+        byte[] content = link ? Files.readSymbolicLink(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : Files.readAllBytes(file);
         ObjectId id = ins.insert(Constants.OBJ_BLOB, content);
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         String rel = top.relativize(file).toString().replace('\\', '/');
         return new DirCacheEditor.PathEdit(rel) {
             @Override
             public void apply(DirCacheEntry ent) {
                 ent.setObjectId(id);
-                ent.setFileMode(FileMode.REGULAR_FILE);
+                ent.setFileMode(link ? FileMode.SYMLINK : FileMode.REGULAR_FILE);
                 ent.setLength(content.length);
                 ent.setLastModified(a.lastModifiedTime().toInstant());
             }
@@ -302,11 +317,21 @@ public final class GitRepo implements AutoCloseable {
      * memory first; a conflicting merge changes nothing.
      */
     public MergeOutcome mergeAdmin() {
+        return mergeAdmin(true);
+    }
+
+    /**
+     * {@link #mergeAdmin()}, fetching first only when {@code fetchFirst}: when a timer fetches between cycles
+     * ({@link #fetchAdminChanged}), a cycle merges what the last fetch brought.
+     */
+    public MergeOutcome mergeAdmin(boolean fetchFirst) {
         if (!hasRemote) {
             return MergeOutcome.of(MergeOutcome.Kind.LOCAL_ONLY, "no remote");
         }
         try {
-            fetch();
+            if (fetchFirst) {
+                fetch();
+            }
             Repository r = git.getRepository();
             ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
             if (admin == null) {
@@ -334,6 +359,35 @@ public final class GitRepo implements AutoCloseable {
         } catch (IOException | GitAPIException e) {
             throw new IllegalStateException("cannot merge " + adminBranch + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The commits of the admin branch that the scheduler branch does not have and that touch {@code paths} (all of
+     * them when none is given), newest first, as {@code <id> "<subject>"}: the ones an operator would revert.
+     */
+    public List<String> adminCommitsTouching(Collection<String> paths) {
+        try {
+            Repository r = git.getRepository();
+            ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
+            ObjectId head = r.resolve(Constants.HEAD);
+            if (admin == null || head == null) {
+                return List.of();
+            }
+            org.eclipse.jgit.api.LogCommand log = git.log().addRange(head, admin).setMaxCount(10);
+            paths.forEach(log::addPath);
+            List<String> out = new ArrayList<>();
+            for (RevCommit c : log.call()) {
+                out.add(c.abbreviate(8).name() + " \"" + c.getShortMessage() + "\"");
+            }
+            return out;
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot list the commits of " + adminBranch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The abbreviated id of the scheduler branch's last commit. */
+    public String headShort() {
+        return head().map(h -> h.abbreviate(8).name()).orElse("(none)");
     }
 
     /** After a rejected push: bring in what others pushed to the scheduler branch. */
@@ -370,8 +424,48 @@ public final class GitRepo implements AutoCloseable {
         return MergeOutcome.of(MergeOutcome.Kind.MERGED, name + ": " + res.getMergeStatus());
     }
 
+    /** Fetches the remote; true when the admin branch moved since the last fetch (an operator pushed). */
+    public boolean fetchAdminChanged() {
+        if (!hasRemote) {
+            return false;
+        }
+        String ref = "refs/remotes/" + REMOTE + "/" + adminBranch;
+        try {
+            ObjectId before = git.getRepository().resolve(ref);
+            fetch();
+            return !java.util.Objects.equals(before, git.getRepository().resolve(ref));
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot fetch " + adminBranch + ": " + e.getMessage(), e);
+        }
+    }
+
     private void fetch() throws GitAPIException {
-        git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/" + REMOTE + "/*")).call();
+        try {
+            git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/" + REMOTE + "/*")).call();
+        } catch (TransportException | InvalidRemoteException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** Whether a failed Git call failed because the remote could not be reached (camel-git's push throws these). */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransportException || t instanceof InvalidRemoteException
+                    || t instanceof RemoteUnreachableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A failed call to the remote as the operators are told of it: which remote (without credentials), and why. */
+    public RemoteUnreachableException unreachable(Exception e) {
+        String url = git.getRepository().getConfig().getString("remote", REMOTE, "url");
+        String why = String.valueOf(e.getMessage());
+        if (url != null && !url.isBlank()) {
+            why = why.replace(url, redact(url)); // JGit names the URL, credentials and all
+        }
+        return new RemoteUnreachableException("the remote " + redact(url) + " cannot be reached: " + why, e);
     }
 
     // --- pushing -------------------------------------------------------------------------------

@@ -6,6 +6,10 @@ import dev.caravan.model.RunMarker;
 import dev.caravan.model.State;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,21 +32,21 @@ public final class TreeScanner {
         JobIndex index = new JobIndex();
         List<String> warnings = new ArrayList<>();
         Map<JobRef, File> firstSeen = new HashMap<>();
-        for (File groupDir : dirs(jobsDir)) {
+        for (File groupDir : dirs(jobsDir, warnings)) {
             if (!nameOk(groupDir, "group", warnings)) {
                 continue;
             }
-            for (File batchDir : dirs(groupDir)) {
+            for (File batchDir : dirs(groupDir, warnings)) {
                 if (!nameOk(batchDir, "batch", warnings)) {
                     continue;
                 }
-                for (File stateDir : dirs(batchDir)) {
+                for (File stateDir : dirs(batchDir, warnings)) {
                     if (!nameOk(stateDir, "state", warnings)) {
                         continue;
                     }
                     State state = State.of(stateDir.getName());
                     index.noteState(groupDir.getName(), state);
-                    for (File jobDir : dirs(stateDir)) {
+                    for (File jobDir : dirs(stateDir, warnings)) {
                         if (!nameOk(jobDir, "job", warnings)) {
                             continue;
                         }
@@ -100,7 +104,11 @@ public final class TreeScanner {
             // Only backlog jobs will be read again soon (at release); checking them now turns a bad file
             // into a warning at start instead of a surprise in the middle of a cycle.
             File p = new File(jobDir, PARAMS);
-            if (!hasParams) {
+            if (hasParams && Files.isSymbolicLink(p.toPath())) {
+                String why = "symbolic link " + p + " (to " + linkTarget(p) + ") is not followed";
+                warnings.add(why + "; job left where it is");
+                index.hold(ref, why);
+            } else if (!hasParams) {
                 warnings.add("missing " + p + "; job left where it is");
                 index.hold(ref, "missing " + PARAMS);
             } else {
@@ -124,11 +132,48 @@ public final class TreeScanner {
 
     /** Sub-folders, hidden ones skipped, sorted so scans and warnings come out the same every time. */
     static List<File> dirs(File parent) {
-        File[] all = parent.listFiles(f -> f.isDirectory() && !f.getName().startsWith("."));
-        if (all == null) {
+        return dirs(parent, new ArrayList<>());
+    }
+
+    /**
+     * Sub-folders as {@link #dirs(File)}, never through a symbolic link: a linked folder (a job committed as a link
+     * to somewhere outside the repo) is left where it is, and a warning names it. One lstat per entry, as the plain
+     * directory test's stat was.
+     */
+    static List<File> dirs(File parent, List<String> warnings) {
+        String[] names = parent.list();
+        if (names == null) {
             return List.of();
         }
-        Arrays.sort(all);
-        return Arrays.asList(all);
+        Arrays.sort(names);
+        List<File> out = new ArrayList<>(names.length);
+        for (String name : names) {
+            if (name.startsWith(".")) {
+                continue;
+            }
+            File f = new File(parent, name);
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(f.toPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                continue; // gone since the listing
+            }
+            if (a.isSymbolicLink()) {
+                if (f.isDirectory()) {
+                    warnings.add("symbolic link " + f + " (to " + linkTarget(f) + ") is not followed; left where it is");
+                }
+            } else if (a.isDirectory()) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private static String linkTarget(File link) {
+        try {
+            return Files.readSymbolicLink(link.toPath()).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.caravan.cli;
 
-import dev.caravan.it.IcgcShell;
+import dev.caravan.testkit.IcgcShell;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +47,12 @@ class ReportIcgcSnapshotTest {
         assertThat(loop).isNotEmpty();
         assertThat(loop.lines().count() % 4).isZero();
         assertThat(caravan).isEqualTo(loop);
+    }
+
+    @Test
+    void theWholeReportIsByteForByteTheShellLoops() throws Exception {
+        // the tree's two onhold folders (CLLE-ES 2021-07-05 and 2021-07-07) are empty: no line for them
+        assertThat(report.out()).isEqualTo(IcgcShell.loop(tmp));
     }
 
     @Test

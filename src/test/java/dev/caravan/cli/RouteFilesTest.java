@@ -1,5 +1,7 @@
 package dev.caravan.cli;
 
+import dev.caravan.testkit.FlowTest;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The embedded default loads its routes by name: every shipped route file must be named. */
+@FlowTest
 class RouteFilesTest {
 
     @Test

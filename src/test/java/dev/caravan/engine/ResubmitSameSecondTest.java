@@ -3,7 +3,7 @@ package dev.caravan.engine;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.backend.local.LocalBackendFactory;
 import dev.caravan.settings.CaravanSettings;
-import dev.caravan.it.GitFixtures;
+import dev.caravan.testkit.GitFixtures;
 import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunMarker;

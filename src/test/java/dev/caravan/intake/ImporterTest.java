@@ -351,6 +351,18 @@ class ImporterTest {
         assertRefusedAndUnchanged(request("G1", "b1", in, " "), "--unique-key");
     }
 
+    @Test
+    void groupAndBatchNamesOfGateFilesAndStatesAreRefused() throws IOException {
+        Path in = csv("a.csv");
+        assertRefusedAndUnchanged(request("pause.loc", "b1", in, null), "--group", "'pause.loc' is reserved",
+                "jobs/pause.<environment>");
+        assertRefusedAndUnchanged(request("excessive_failure.loc.txt", "b1", in, null), "--group", "reserved");
+        assertRefusedAndUnchanged(request("backlog", "b1", in, null), "--group", "state folder");
+        assertRefusedAndUnchanged(request("G1", "backlog", in, null), "--batch", "'backlog' is reserved");
+        assertRefusedAndUnchanged(request("G1", "Completed", in, null), "--batch", "reserved");
+        assertRefusedAndUnchanged(request("G1", "onhold", in, null), "--batch", "reserved");
+    }
+
     /**
      * The importer's own work (reading, checking uniqueness against the group, numbering, rendering) for
      * 10,000 rows must take well under a few seconds. The writes themselves go through

@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,18 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Batches people drive over real HTTP on 127.0.0.1, on the shipped configuration and the local backend:
  * create, upload, validate templates, the not-started gate, start, tasks that write files, skip, force rebuild.
  */
+@FlowTest
 class BatchApiTest {
 
     static final Path GEOJSON = Path.of("../shared/fixtures/wepp/simple.geojson");
 
     @TempDir
     static Path dir;
-    static SlackCapture slack;
+    static SlackEmulator slack;
     static BatchDaemon api;
 
     @BeforeAll
     static void start() throws Exception {
-        slack = new SlackCapture();
+        slack = new SlackEmulator();
         api = BatchDaemon.start(dir, BatchDaemon.emptyRemote(dir), slack.url());
     }
 

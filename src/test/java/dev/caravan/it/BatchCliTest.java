@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +16,7 @@ import static dev.caravan.it.CliTest.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `caravan batch ...`: the API's actions from the command line, on the same service, committed and cycled. */
+@FlowTest
 class BatchCliTest {
 
     @TempDir
@@ -18,7 +25,7 @@ class BatchCliTest {
     @Test
     void aBatchIsMadeStartedAndFollowedFromTheCommandLine() throws Exception {
         Path config;
-        try (SlackCapture slack = new SlackCapture()) {
+        try (SlackEmulator slack = new SlackEmulator()) {
             config = DaemonHarness.writeConfig(dir.resolve("c.properties"),
                     BatchDaemon.settings(dir, BatchDaemon.emptyRemote(dir), slack.url()));
             String c = config.toString();

@@ -1,5 +1,8 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.GitFixtures;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;

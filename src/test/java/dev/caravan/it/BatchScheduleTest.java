@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +19,7 @@ import static dev.caravan.it.BatchApiTest.m;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A start at a given time is kept in the batch folder: it survives a daemon restart, fires once, can be cancelled. */
+@FlowTest
 class BatchScheduleTest {
 
     @TempDir
@@ -21,7 +28,7 @@ class BatchScheduleTest {
     @Test
     void aScheduleSurvivesARestartAndFiresOnce() throws Exception {
         Path remote = BatchDaemon.emptyRemote(dir);
-        try (SlackCapture slack = new SlackCapture()) {
+        try (SlackEmulator slack = new SlackEmulator()) {
             Instant at;
             try (BatchDaemon first = BatchDaemon.start(dir, remote, slack.url())) {
                 first.call("POST", "/batches", Map.of("group", "wepp-demo", "batch", "later"));
@@ -62,6 +69,9 @@ class BatchScheduleTest {
                 assertThat(slack.texts().stream().filter(t -> t.contains("started as scheduled")).count()).isEqualTo(1);
                 assertThat(dir.resolve("tracking/jobs/wepp-demo/later/schedule.json")).doesNotExist();
                 assertThat(second.call("GET", "/batches/wepp-demo/never", null).json()).containsEntry("started", false);
+                // the started items would run on after the daemon stops and write into the folder being removed
+                BatchDaemon.Answer abort = second.call("POST", "/batches/wepp-demo/later/abort", null);
+                assertThat(abort.status()).as(abort.body()).isEqualTo(200);
             }
         }
     }

@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.model.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Jobs that run after others of their batch ({@code after.<job_id>} files): released together, in order,
  * never ahead of a step that failed, and paced per submission by the environment's throttle.
  */
+@FlowTest
 class ChainFlowTest {
 
     @TempDir

@@ -1,5 +1,12 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.LockProbe;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.cli.Caravan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +21,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line: one-shot cycles under the daemons' lock, and start-up refusing bad settings. */
+@FlowTest
 class CliTest {
 
     @TempDir
@@ -55,12 +63,13 @@ class CliTest {
         Map<String, String> s = fx.settings("local1", 2);
         s.put("caravan.triggers.enabled", "true");
         s.put("caravan.cycle.cron", "0 0 0 1 1 ? 2099"); // leader, but never fires
+        s.put("caravan.cycle.on-run-end", "false"); // and no run's end starts a cycle: the tree stands still
         daemon = DaemonHarness.start(dir, s);
         Path lock = fx.tracking().resolve(".git/caravan/cycle");
         Poll.until("daemon became leader", java.time.Duration.ofSeconds(20), () -> lock.toFile().exists()
                 && daemon.context().getRoute("cycle-trigger") != null
                 && daemon.context().getRouteController().getRouteStatus("cycle-trigger").isStarted()
-                && dev.caravan.it.LockProbe.heldElsewhere(lock));
+                && dev.caravan.testkit.LockProbe.heldElsewhere(lock));
         // the leader runs its first cycle at once (2 slots), then nothing until 2099
         Poll.until("the leader's first cycle", java.time.Duration.ofSeconds(20), () -> daemon.engine().lastCycleEnd().isPresent());
         assertThat(fx.jobsIn("queued")).hasSize(2);

@@ -1,8 +1,14 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.backend.wes.emulator.WesEmulator;
-import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
+import dev.caravan.emulators.wes.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator.Kind;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code caravan convert-config job-scheduler.conf}: what it prints, its errors, and a one-shot cycle started on its
  * output as it is, with the credentials in the environment variables the file names.
  */
+@FlowTest
 class ConvertConfigCliTest {
 
     static final Path SHARED = Path.of(System.getProperty("caravan.shared.dir", "../shared"));
@@ -94,7 +101,7 @@ class ConvertConfigCliTest {
         GitFixtures.copy(DEMO, seed.resolve("jobs"));
         Path remote = GitFixtures.bareRemote(dir.resolve("remote.git"), seed);
         try (WesEmulator emu = WesEmulator.start(WesEmulator.Dialect.ARGO).requireClient("prod-client", "prod-secret");
-             SlackCapture slack = new SlackCapture()) {
+             SlackEmulator slack = new SlackEmulator()) {
             List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                     "dev.caravan.cli.Caravan", "cycle", "--once", "--config", config.toString()));
             Map<String, String> where = new java.util.LinkedHashMap<>();

@@ -1,5 +1,14 @@
 package dev.caravan.it;
 
+import dev.caravan.emulators.slack.SlackEmulator;
+
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +22,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Whole cycles through the YAML routes, a real bare remote, real processes and a real webhook endpoint. */
+@FlowTest
 class CoreFlowTest {
 
     @TempDir
@@ -105,6 +115,12 @@ class CoreFlowTest {
         assertThat(daemon.engine().report()).contains("BOCA-UK backlog 2");
         assertThat(fx.runs()).hasSize(2); // paused: nothing released
         Poll.until("pause reported", Duration.ofSeconds(10), () -> fx.slack.anyContains("local1 is paused"));
+        // which jobs it holds back, and once per change, not every cycle
+        daemon.cycle();
+        daemon.cycle();
+        SlackEmulator.drain(daemon.context(), fx.slack);
+        assertThat(fx.slack.texts().stream().filter(t -> t.contains("local1 is paused"))).singleElement().asString()
+                .contains("2 backlog jobs held back").contains("BOCA-UK/2021-07-12/job.0001");
 
         try (Git op = Git.open(dir.resolve("op").toFile())) {
             GitFixtures.mergeScheduler(op);

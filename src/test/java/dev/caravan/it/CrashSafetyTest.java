@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonProcesses;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A real daemon process SIGKILLed right after a backend accepted a submission and before the job was
  * moved: after a restart no job has run twice and none is lost.
  */
+@FlowTest
 class CrashSafetyTest {
 
     @TempDir

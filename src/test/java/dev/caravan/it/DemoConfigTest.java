@@ -1,5 +1,9 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.camel.CaravanConfiguration;
 import dev.caravan.engine.Engine;
 import dev.caravan.model.State;
@@ -38,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "caravan.triggers.enabled=false",
         "caravan.env.demo.max-parallel-runs=20",
         "camel.main.routes-reload-enabled=false"})
+@FlowTest
 class DemoConfigTest {
 
     static final int PORT = freePort();

@@ -1,9 +1,18 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.IcgcShell;
+import dev.caravan.testkit.Poll;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.backend.wes.emulator.WesEmulator;
-import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
+import dev.caravan.emulators.wes.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator.Kind;
 import dev.caravan.model.RunMarker;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against the emulator, a bare remote, operators working on {@code main} with Git. The demo's queued job.0003 and
  * job.0004 run on rdpc-prod, job.0005 waits in backlog, job.0002 failed on rdpc-qa (not configured here).
  */
+@FlowTest
 class IcgcDemoFlowTest {
 
     static final Path DEMO = Path.of(System.getProperty("caravan.shared.dir", "../shared"))
@@ -52,7 +62,7 @@ class IcgcDemoFlowTest {
     Path dir;
 
     private WesEmulator emu;
-    private SlackCapture slack;
+    private SlackEmulator slack;
     private DaemonHarness daemon;
     private Path remote;
     private String run3;
@@ -66,7 +76,7 @@ class IcgcDemoFlowTest {
         emu = WesEmulator.start(WesEmulator.Dialect.ARGO).requireClient("caravan-icgc", "icgc-client-secret");
         emu.preload(run3, "RUNNING", "0530c8b6-226e-48fe-a75b-11b9a47a26db");
         emu.preload(run4, "RUNNING", SESSION4, Map.of(), RUN4_DIRS);
-        slack = new SlackCapture();
+        slack = new SlackEmulator();
     }
 
     @AfterEach

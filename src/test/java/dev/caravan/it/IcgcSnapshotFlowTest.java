@@ -1,7 +1,14 @@
 package dev.caravan.it;
 
-import dev.caravan.backend.wes.emulator.WesEmulator;
-import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.IcgcShell;
+
+import dev.caravan.emulators.wes.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator.Kind;
 import dev.caravan.model.RunMarker;
 import dev.caravan.icgc.IcgcConfigConverter;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * retried one goes back to rdpc_qa and resumes its session there, with one state query per in-flight run and one
  * token call per environment that has work.
  */
+@FlowTest
 class IcgcSnapshotFlowTest {
 
     static final Path SHARED = Path.of(System.getProperty("caravan.shared.dir", "../shared"));
@@ -55,7 +63,7 @@ class IcgcSnapshotFlowTest {
 
     private WesEmulator prod;
     private WesEmulator qa;
-    private SlackCapture slack;
+    private SlackEmulator slack;
     private DaemonHarness daemon;
 
     @BeforeAll
@@ -144,7 +152,7 @@ class IcgcSnapshotFlowTest {
     void oneCycleOverTheRealSnapshotWithTwoEnvironments() throws Exception {
         prod = WesEmulator.start(WesEmulator.Dialect.ARGO).requireClient(PROD + "-client", PROD + "-secret");
         qa = WesEmulator.start(WesEmulator.Dialect.ARGO).requireClient(QA + "-client", QA + "-secret");
-        slack = new SlackCapture();
+        slack = new SlackEmulator();
 
         List<InFlight> flying = queued(tracking);
         String retried = RETRY + "/backlog/" + RETRY_JOB;

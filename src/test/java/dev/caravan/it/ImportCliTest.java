@@ -1,5 +1,13 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.LockProbe;
+import dev.caravan.testkit.Poll;
+
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +20,7 @@ import static dev.caravan.it.CliTest.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `import` from the command line into an operator's clone, committed there; and into a running daemon's clone, refused. */
+@FlowTest
 class ImportCliTest {
 
     @TempDir
@@ -65,6 +74,50 @@ class ImportCliTest {
         }
         assertThat(fx.tracking().resolve("jobs/BOCA-UK/b1/backlog/job.0002/params.json")).exists();
         assertThat(fx.tracking().resolve("jobs/PACA-CA/2021-06-20/backlog/job.0001/params.json")).exists();
+    }
+
+    @Test
+    void beforeTheFirstStartTrackingNamingTheConfiguredCloneClonesItFirstAndTheDaemonThenStarts() throws Exception {
+        FlowFixture fx = new FlowFixture(dir, 1);
+        Map<String, String> s = fx.settings("local1", 1);
+        Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), s);
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "sample\nS1\nS2\n");
+        assertThat(fx.tracking()).doesNotExist();
+
+        CliTest.Result r = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--config", config.toString(), "--tracking", fx.tracking().toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        try (Git g = Git.open(fx.tracking().toFile())) {
+            assertThat(g.getRepository().getBranch()).isEqualTo("scheduler");
+            assertThat(g.status().call().isClean()).isTrue();
+            assertThat(g.log().setMaxCount(1).call().iterator().next().getFullMessage())
+                    .isEqualTo("[import] BOCA-UK/b1: 2 jobs from rows.csv");
+        }
+        try (DaemonHarness daemon = DaemonHarness.start(dir, s)) {
+            assertThat(daemon.engine().report()).contains("BOCA-UK backlog 2\n").contains("PACA-CA backlog 1\n");
+        } finally {
+            fx.slack.close();
+        }
+    }
+
+    @Test
+    void aTrackingFolderThatIsNotThereIsRefusedAndNotMade() throws Exception {
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "sample\nS1\n");
+        Path missing = dir.resolve("no-such-clone");
+        CliTest.Result r = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--tracking", missing.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--tracking " + missing + ": no such folder");
+        assertThat(missing).doesNotExist();
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        CliTest.Result e = caravan("import", "--group", "BOCA-UK", "--batch", "b1", "--from", csv.toString(),
+                "--tracking", empty.toString());
+        assertThat(e.code()).isEqualTo(1);
+        assertThat(e.err()).contains("neither a clone of the tracking repo (.git) nor a tracking tree (jobs/)");
+        try (var l = Files.list(empty)) {
+            assertThat(l.toList()).isEmpty();
+        }
     }
 
     @Test

@@ -1,5 +1,11 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.camel.OneShot;
 import dev.caravan.engine.Addition;
 import dev.caravan.engine.Intake;
@@ -29,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of a running job (its process killed, the job parked in {@code aborted}), back to the backlog, delete, and a cycle
  * limited to one environment.
  */
+@FlowTest
 class IntakeFlowTest {
 
     private static final String G = FlowFixture.GROUP;

@@ -1,6 +1,13 @@
 package dev.caravan.it;
 
-import dev.caravan.backend.flywheel.FlywheelEmulator;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.NaccFixture;
+import dev.caravan.testkit.Poll;
+
+import dev.caravan.emulators.flywheel.FlywheelEmulator;
 import dev.caravan.settings.ConfigException;
 import dev.caravan.model.State;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Whole NACC runs through a daemon, its YAML routes and an in-process Flywheel: plan, batch by batch
  * releases, one retry of what failed, the final report; a dry run; a restart in the middle of a batch.
  */
+@FlowTest
 class NaccFlowTest {
 
     private static final Path SHIPPED = Path.of("../shared/fixtures/nacc/batch-run-configs.json");

@@ -1,6 +1,11 @@
 package dev.caravan.it;
 
-import dev.caravan.aws.MotoServer;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+
+import dev.caravan.emulators.awsbatch.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * already on S3 skipped), status, the daemon's cycle (SUCCEEDED without outputs is failed), resubmit with overrides,
  * dashboard, logs, queue status.
  */
+@FlowTest
 class ProjectCommandsTest {
 
     private static MotoServer moto;

@@ -1,6 +1,11 @@
 package dev.caravan.it;
 
-import dev.caravan.aws.FakeBatch;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.Poll;
+
+import dev.caravan.emulators.awsbatch.AwsBatchEmulator;
 import dev.caravan.model.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Projects against the in-process AWS Batch emulator: failures and resubmission chained only to resubmitted steps,
  * cancel, a submission paced under a 50/s throttling limit with no duplicates, and a daemon that follows the jobs.
  */
+@FlowTest
 class ProjectEmulatorTest {
 
     static {
@@ -31,7 +37,7 @@ class ProjectEmulatorTest {
     @TempDir
     Path dir;
 
-    private FakeBatch fake;
+    private AwsBatchEmulator fake;
     private String conf;
 
     static final String WORKFLOW = """
@@ -47,7 +53,7 @@ class ProjectEmulatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeBatch();
+        fake = new AwsBatchEmulator();
         Map<String, String> s = DaemonHarness.base(dir);
         s.put("caravan.env.aws.backend", "awsbatch");
         s.put("caravan.env.aws.region", "us-east-1");
@@ -103,8 +109,8 @@ class ProjectEmulatorTest {
         CliTest.Result re = caravan("project", "resubmit", "p1", "--overrides", dir.resolve("ov.json").toString(), "--config", conf);
         assertThat(re.code()).as(re.err()).isZero();
         assertThat(fake.jobs()).hasSize(11);
-        FakeBatch.Job quant = fake.jobs().get(9);
-        FakeBatch.Job report = fake.jobs().get(10);
+        AwsBatchEmulator.Job quant = fake.jobs().get(9);
+        AwsBatchEmulator.Job report = fake.jobs().get(10);
         assertThat(quant.name).isEqualTo("p1_rna_S2_02-quant");
         assertThat(quant.request.path("containerOverrides").path("memory").asInt()).isEqualTo(64000);
         assertThat(quant.request.path("containerOverrides").path("vcpus").asInt()).isEqualTo(1);

@@ -1,6 +1,11 @@
 package dev.caravan.it;
 
-import dev.caravan.aws.FakeBatch;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+
+import dev.caravan.emulators.awsbatch.AwsBatchEmulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +20,7 @@ import static dev.caravan.it.CliTest.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad metadata, a bad workflow and an unknown queue: one clear error each, and nothing changes. */
+@FlowTest
 class ProjectErrorsTest {
 
     static {
@@ -25,12 +31,12 @@ class ProjectErrorsTest {
     @TempDir
     Path dir;
 
-    private FakeBatch fake;
+    private AwsBatchEmulator fake;
     private String conf;
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeBatch();
+        fake = new AwsBatchEmulator();
         Map<String, String> s = DaemonHarness.base(dir);
         s.put("caravan.env.aws.backend", "awsbatch");
         s.put("caravan.env.aws.region", "us-east-1");

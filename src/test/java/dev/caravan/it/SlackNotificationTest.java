@@ -1,5 +1,13 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.LogCapture;
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.camel.NotifyQueue;
 import dev.caravan.model.Notification;
 import org.apache.camel.ProducerTemplate;
@@ -15,6 +23,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The notify route against a real webhook endpoint: pace, splitting, failures, secrets. */
+@FlowTest
 class SlackNotificationTest {
 
     @TempDir
@@ -51,8 +60,8 @@ class SlackNotificationTest {
         start(Map.of("caravan.slack.min-interval-ms", "1000"));
         send(Notification.info("one"), Notification.warning("two"), Notification.critical("three"));
         Poll.until("three posts", Duration.ofSeconds(10), () -> fx.slack.posts().size() == 3);
-        List<SlackCapture.Post> posts = fx.slack.posts();
-        assertThat(posts).extracting(SlackCapture.Post::text).containsExactly(
+        List<SlackEmulator.Post> posts = fx.slack.posts();
+        assertThat(posts).extracting(SlackEmulator.Post::text).containsExactly(
                 ":information_source: INFO: one", ":warning: WARNING: two", ":fire: CRITICAL: three");
         for (int i = 1; i < posts.size(); i++) {
             assertThat(Duration.between(posts.get(i - 1).at(), posts.get(i).at())).isGreaterThan(Duration.ofMillis(900));

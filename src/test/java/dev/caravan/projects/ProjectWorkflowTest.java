@@ -54,13 +54,32 @@ class ProjectWorkflowTest {
     }
 
     @Test
-    void twoAnalysesWithOneNameOrSamplesThatCollideAreRefused() throws Exception {
-        assertThatThrownBy(() -> Workflow.parse("{\"workflow_name\": \"w\", \"analyses\": [{\"job_definition\": \"a:1\","
-                + " \"queue\": \"q\", \"outputs\": []}, {\"job_definition\": \"a:2\", \"queue\": \"q\", \"outputs\": []}]}", "wf.json"))
-                .hasMessageContaining("analyses[1]: name 'a' is also the name of analyses[0]");
+    void twoAnalysesGivenOneNameOrSamplesThatCollideAreRefused() throws Exception {
+        assertThatThrownBy(() -> Workflow.parse("{\"workflow_name\": \"w\", \"analyses\": [{\"name\": \"x\", \"job_definition\": \"a:1\","
+                + " \"queue\": \"q\", \"outputs\": []}, {\"name\": \"x\", \"job_definition\": \"b:2\", \"queue\": \"q\", \"outputs\": []}]}", "wf.json"))
+                .hasMessageContaining("analyses[1].name: 'x' is also the name of analyses[0]");
         Files.writeString(dir.resolve("m.csv"), "sample,file\nS 1,a\nS/1,b\n");
         assertThatThrownBy(() -> Metadata.read(dir.resolve("m.csv"), "sample", "file"))
                 .hasMessageContaining("line 3: sample 'S/1' and sample 'S 1' both become job id part 'S_1'");
+    }
+
+    @Test
+    void stepsOnOneJobDefinitionWithoutNamesAreAcceptedAsAwsBatchHelpersAcceptsThem() throws Exception {
+        // aws-batch-helpers' own check (batch_project/lib.py, valid_workflow) knows no "name" and accepts this as it is
+        Workflow wf = Workflow.parse("""
+                {"workflow_name": "w", "project_name": "p", "analyses": [
+                  {"job_definition": "toolbox:1", "queue": "q", "outputs": [], "description": "sort"},
+                  {"job_definition": "arn:aws:batch:us-east-1:1:job-definition/toolbox:1", "queue": "q", "outputs": []},
+                  {"name": "toolbox-2", "job_definition": "other:1", "queue": "q", "outputs": []},
+                  {"job_definition": "toolbox:2", "queue": "q", "outputs": []}]}
+                """, "wf.json");
+        assertThat(wf.analyses()).extracting(Workflow.Analysis::name)
+                .containsExactly("toolbox", "toolbox-3", "toolbox-2", "toolbox-4");
+        Files.writeString(dir.resolve("m.csv"), "sample,file\nS1,f1\n");
+        List<ProjectPlan.PlannedJob> plan = ProjectPlan.plan("p", wf, Metadata.read(dir.resolve("m.csv"), "sample", "file"),
+                "wf.json", dev.caravan.camel.AwsBatchCalls.RULES);
+        assertThat(plan).extracting(ProjectPlan.PlannedJob::jobId)
+                .containsExactly("S1.01-toolbox", "S1.02-toolbox-3", "S1.03-toolbox-2", "S1.04-toolbox-4");
     }
 
     @Test

@@ -62,11 +62,12 @@ class StateReportTest {
     }
 
     @Test
-    void emptyOtherStateOfAGroupWithJobsIsListedWithZero() {
+    void emptyOtherStateOfAGroupWithJobsIsLeftOut() {
+        // the real 2021-09-01 tree has empty CLLE-ES/*/onhold folders; ICGC's loop prints no line for them
         SortedMap<String, SortedMap<State, Integer>> counts = new TreeMap<>(
                 Map.of("CLLE-ES", states("completed", 9, "onhold", 0)));
 
-        assertThat(StateReport.render(counts)).endsWith("CLLE-ES completed 9\nCLLE-ES onhold 0\n");
+        assertThat(StateReport.render(counts)).endsWith("CLLE-ES completed 9\n").doesNotContain("onhold");
     }
 
     @Test

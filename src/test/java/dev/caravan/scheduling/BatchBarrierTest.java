@@ -22,7 +22,7 @@ class BatchBarrierTest {
         List<Job> inFlight = List.of(job("c2", "gear-2026-11-21.b02", State.QUEUED, "fw"));
         List<Job> backlog = List.of(job("c1", "gear-2026-11-21.b01", State.BACKLOG, null),
                 job("c3", "gear-2026-11-21.b03", State.BACKLOG, null));
-        assertThat(BatchBarrier.currentBatch(inFlight, backlog, "fw")).contains("gear-2026-11-21.b02");
+        assertThat(BatchBarrier.currentBatch(inFlight, backlog, j -> j.mayRunOn("fw"))).contains("gear-2026-11-21.b02");
     }
 
     @Test
@@ -30,7 +30,16 @@ class BatchBarrierTest {
         List<Job> backlog = List.of(job("c3", "gear-2026-11-21.b03", State.BACKLOG, null),
                 job("c1", "gear-2026-11-21.b02", State.BACKLOG, null),
                 job("c9", "gear-2026-11-21.b01", State.BACKLOG, "other-env"));
-        assertThat(BatchBarrier.currentBatch(List.of(), backlog, "fw")).contains("gear-2026-11-21.b02");
-        assertThat(BatchBarrier.currentBatch(List.of(), List.of(), "fw")).isEmpty();
+        assertThat(BatchBarrier.currentBatch(List.of(), backlog, j -> j.mayRunOn("fw"))).contains("gear-2026-11-21.b02");
+        assertThat(BatchBarrier.currentBatch(List.of(), List.of(), j -> j.mayRunOn("fw"))).isEmpty();
+    }
+
+    @Test
+    void aBatchThisEnvironmentMayNotReleaseIsNeverTheCurrentOne() {
+        List<Job> backlog = List.of(job("excluded", "gear-2026-11-21.b01", State.BACKLOG, null),
+                job("c1", "gear-2026-11-21.b02", State.BACKLOG, null));
+        ReleasePlanner planner = new ReleasePlanner(List.of(), java.util.Set.of("excluded"));
+        assertThat(BatchBarrier.currentBatch(List.of(), backlog, j -> planner.mayRelease(j, "fw")))
+                .contains("gear-2026-11-21.b02");
     }
 }

@@ -1,8 +1,10 @@
 package dev.caravan.secrets;
 
-import dev.caravan.aws.MotoServer;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.emulators.awsbatch.MotoServer;
 import dev.caravan.settings.ConfigException;
-import dev.caravan.it.DaemonHarness;
+import dev.caravan.testkit.DaemonHarness;
 import dev.caravan.secrets.Redactor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.PluginHelper;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {{ssm:/path}} in properties and YAML routes, against moto's SSM; the cache and the grouping with a fake. */
+@FlowTest
 class SsmSecretsTest {
 
     private static MotoServer moto;

@@ -56,6 +56,12 @@ public final class AwsBatchBackendFactory implements BackendFactory {
         }
     }
 
+    /** DescribeJobs takes 100 ids a call and is throttled per account; 30 s follows runs that take minutes. */
+    @Override
+    public Duration defaultPollInterval() {
+        return Duration.ofSeconds(30);
+    }
+
     @Override
     public String kind() {
         return KIND;

@@ -99,12 +99,12 @@ public final class FlywheelBackend implements Backend {
             Optional<FlywheelJob> last = newestAttempt(prev.get().runId());
             if (last.isPresent() && last.get().unsuccessful()) {
                 String id = client.retry(last.get().id());
-                LOG.info("env {}: retried Flywheel job {} of {} as job {}", env, last.get().id(), request.job(), id);
+                LOG.debug("env {}: retried Flywheel job {} of {} as job {}", env, last.get().id(), request.job(), id);
                 return id;
             }
         }
         String id = client.addJob(body(request));
-        LOG.info("env {}: added Flywheel job {} for {}", env, id, request.job());
+        LOG.debug("env {}: added Flywheel job {} for {}", env, id, request.job());
         return id;
     }
 

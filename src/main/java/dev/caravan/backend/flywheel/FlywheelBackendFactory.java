@@ -32,6 +32,12 @@ public final class FlywheelBackendFactory implements BackendFactory {
     public static final String AUTO_RETRY_GRACE = "auto-retry-grace";
 
 
+    /** gear jobs take minutes to hours; one lookup a minute stays far inside the site's API rate. */
+    @Override
+    public Duration defaultPollInterval() {
+        return Duration.ofSeconds(60);
+    }
+
     @Override
     public String kind() {
         return KIND;

@@ -3,6 +3,7 @@ package dev.caravan.backend.local;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendException;
+import dev.caravan.backend.RunEnds;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;
 import dev.caravan.model.JobRef;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +35,8 @@ public final class LocalBackend implements Backend {
 
     /** How long a launched run may take to write its pid file before a poll stops calling it "starting". */
     static final Duration SPAWN_GRACE = Duration.ofSeconds(30);
+    /** A spawned wrapper writes its pid at once; a prepared run with no pid file this long after its launch never spawned. */
+    static final Duration NEVER_SPAWNED = Duration.ofSeconds(10);
     /** How long cancel lets a run react to SIGTERM before SIGKILL. */
     static final Duration TERM_GRACE = Duration.ofSeconds(3);
     static final int CANCELLED_STATUS = 143;
@@ -44,11 +48,30 @@ public final class LocalBackend implements Backend {
     private final String envName;
     private final CommandTemplate command;
     private final BackendContext context;
+    /** Empty when no one listens for ends ({@link RunEnds#NONE}). */
+    private final Optional<ExitWatch> exits;
 
     LocalBackend(String envName, CommandTemplate command, BackendContext context) {
         this.envName = envName;
         this.command = command;
         this.context = context;
+        this.exits = context.runEnds() == RunEnds.NONE ? Optional.empty() : Optional.of(startWatch(envName, context));
+    }
+
+    private static ExitWatch startWatch(String envName, BackendContext context) {
+        try {
+            return new ExitWatch(envName, () -> context.runEnds().ended(envName));
+        } catch (IOException e) {
+            throw new IllegalStateException("env " + envName + ": cannot watch the local run folders for exits: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Before the run can end: so its exit is noticed the moment the wrapper writes it. */
+    private void watch(RunFolder run) throws IOException {
+        if (exits.isPresent()) {
+            exits.get().watch(run.dir());
+        }
     }
 
     @Override
@@ -58,6 +81,7 @@ public final class LocalBackend implements Backend {
         RunFolder run = folder(job, RunIds.forToken(request.token()));
         try {
             Files.createDirectories(run.dir());
+            watch(run);
             Optional<RunFolder.Launch> earlier = run.readLaunch();
             if (earlier.isPresent()) {
                 return alreadyLaunched(request, run, earlier.get());
@@ -66,6 +90,12 @@ public final class LocalBackend implements Backend {
             run.writeLaunch(new RunFolder.Launch(request.token(), context.clock().millis()));
         } catch (IOException e) {
             // every run needs the work folder: when it cannot be written, no local run can start
+            if (isDiskFull(e)) {
+                String where = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile()
+                        : run.dir().toString();
+                throw BackendException.critical("job " + job.path() + " not started: no space left on device (ENOSPC)"
+                        + " writing " + where + "; jobs stay in the backlog until the work disk has room", e);
+            }
             throw BackendException.critical("job " + job.path() + ": cannot prepare local run " + run.runId() + " in "
                     + run.dir() + ": " + e.getMessage(), e);
         }
@@ -76,8 +106,19 @@ public final class LocalBackend implements Backend {
             throw BackendException.critical("job " + job.path() + ": cannot start local run " + run.runId()
                     + " (is 'setsid' from util-linux on the PATH?): " + e.getMessage(), e);
         }
-        LOG.info("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
+        LOG.debug("env {}: started local run {} for job {} in {}", envName, run.runId(), job.path(), run.dir());
         return run.runId();
+    }
+
+    /** ENOSPC, as the JDK reports it: a FileSystemException's reason or a plain write's IOException message. */
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof FileSystemException fs ? fs.getReason() : t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -121,9 +162,23 @@ public final class LocalBackend implements Backend {
     public Optional<String> findSubmission(SubmitRequest request) throws BackendException {
         RunFolder run = folder(request.job(), RunIds.forToken(request.token()));
         try {
-            return run.readLaunch()
-                    .filter(launch -> launch.token().equals(request.token()))
-                    .map(launch -> run.runId());
+            Optional<RunFolder.Launch> launch = run.readLaunch().filter(l -> l.token().equals(request.token()));
+            if (launch.isEmpty()) {
+                return Optional.empty();
+            }
+            if (awaitWrapper(run, launch.get())) {
+                return Optional.of(run.runId());
+            }
+            // killed between writing the launch file and spawning: the run never started, so it is not found and
+            // the job is released again (else it would be recorded as submitted and fail 30 s later, never having run)
+            run.deleteLaunch();
+            LOG.info("env {}: job {}: local run {} was prepared but never started (the process that submitted it ended "
+                    + "first)", envName, request.job().path(), run.runId());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BackendException.retryable("job " + request.job().path() + ": interrupted looking for local run "
+                    + run.runId(), e);
         } catch (IOException e) {
             throw BackendException.retryable("job " + request.job().path() + ": cannot read local run " + run.runId()
                     + ": " + e.getMessage(), e);
@@ -139,7 +194,26 @@ public final class LocalBackend implements Backend {
         return answers;
     }
 
+    /**
+     * A run still going is watched from here on (it may have been started by an earlier daemon), and looked at once
+     * more: an exit written before the watch began is not missed.
+     */
     private RunStatus status(RunHandle handle) throws BackendException {
+        RunStatus st = look(handle);
+        if (st.phase() != RunStatus.Phase.IN_FLIGHT || exits.isEmpty()) {
+            return st;
+        }
+        RunFolder run = folder(handle.job(), handle.runId());
+        try {
+            watch(run);
+            return ended(run).orElse(st);
+        } catch (IOException e) {
+            throw BackendException.retryable("job " + handle.job().path() + ": cannot watch local run " + handle.runId()
+                    + " in " + run.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RunStatus look(RunHandle handle) throws BackendException {
         if (!RunIds.isLocalRunId(handle.runId())) {
             return RunStatus.unknown("'" + handle.runId() + "' is not a local run id");
         }
@@ -234,6 +308,24 @@ public final class LocalBackend implements Backend {
     }
 
     /** A run launched a moment ago may not have written its pid yet; it will see the cancel file if it starts later. */
+    /**
+     * Whether the wrapper of a prepared run ever started: its first act is writing its pid file, so a run with neither
+     * pid nor exit file {@link #NEVER_SPAWNED} after its launch was never spawned.
+     */
+    private boolean awaitWrapper(RunFolder run, RunFolder.Launch launch) throws IOException, InterruptedException {
+        long age = context.clock().millis() - launch.launchedMillis();
+        long deadline = System.nanoTime() + Math.max(0, NEVER_SPAWNED.toMillis() - age) * 1_000_000;
+        while (true) {
+            if (run.readPid().isPresent() || ended(run).isPresent()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(WAIT_STEP_MILLIS);
+        }
+    }
+
     private Optional<RunFolder.PidRecord> awaitPid(RunFolder run) throws IOException, InterruptedException {
         Optional<RunFolder.PidRecord> pid = run.readPid();
         long deadline = System.nanoTime() + TERM_GRACE.toNanos();
@@ -317,6 +409,11 @@ public final class LocalBackend implements Backend {
             }
         }
         return false;
+    }
+
+    @Override
+    public void close() {
+        exits.ifPresent(ExitWatch::close);
     }
 
     /** Removes the job's work folder, every run of it. */

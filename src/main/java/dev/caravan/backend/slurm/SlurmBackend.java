@@ -83,7 +83,7 @@ final class SlurmBackend implements Backend {
         args.addAll(resources.args());
         args.add(folder.script(tag).toString());
         String id = queue.sbatch(job, args, JobEnvironment.of(System.getenv(), settings.export(), job));
-        LOG.info("env {}: submitted job {} as Slurm job {}{}", settings.env(), job.path(), id,
+        LOG.debug("env {}: submitted job {} as Slurm job {}{}", settings.env(), job.path(), id,
                 after.isEmpty() ? "" : " after " + String.join(", ", after));
         return id;
     }

@@ -6,6 +6,7 @@ import dev.caravan.backend.BackendFactory;
 import dev.caravan.model.Environment;
 
 import java.util.LinkedHashSet;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -23,6 +24,12 @@ public final class SlurmBackendFactory implements BackendFactory {
     public static final String SQUEUE_OUTPUT = "squeue-output";
     public static final String ACCOUNTING = "accounting";
     public static final String COMMAND_TIMEOUT = "command-timeout";
+
+    /** one squeue/sacct call per round; slurmctld asks clients not to poll more than every few seconds. */
+    @Override
+    public Duration defaultPollInterval() {
+        return Duration.ofSeconds(10);
+    }
 
     @Override
     public String kind() {

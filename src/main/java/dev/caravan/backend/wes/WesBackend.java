@@ -126,7 +126,7 @@ final class WesBackend implements Backend {
                         + " answered without a run_id; it is looked up by its tag next cycle");
             }
             requireMarkable(runId, job);
-            LOG.info("env {}: submitted job {} as WES run {} ({})", s.env(), job.path(), runId, launch.why());
+            LOG.debug("env {}: submitted job {} as WES run {} ({})", s.env(), job.path(), runId, launch.why());
             return runId;
         }
     }

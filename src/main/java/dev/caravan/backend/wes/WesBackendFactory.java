@@ -56,6 +56,12 @@ public final class WesBackendFactory implements BackendFactory {
             GRAPHQL_URL, WORKFLOW_URL, WORKFLOW_VERSION, WORKFLOW_TYPE, WORKFLOW_TYPE_VERSION, OFFLINE, NFS_ROOT_PATHS,
             TIMEOUT, RETRIES);
 
+    /** WES servers (ICGC-ARGO RDPC) answer one GET per run; a minute keeps 500 runs in flight at ~8 requests/s. */
+    @Override
+    public Duration defaultPollInterval() {
+        return Duration.ofSeconds(60);
+    }
+
     @Override
     public String kind() {
         return KIND;

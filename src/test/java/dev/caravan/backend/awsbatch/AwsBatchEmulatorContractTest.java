@@ -1,6 +1,6 @@
 package dev.caravan.backend.awsbatch;
 
-import dev.caravan.aws.FakeBatch;
+import dev.caravan.emulators.awsbatch.AwsBatchEmulator;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.SubmitRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -12,11 +12,11 @@ import java.util.Optional;
 /** The contract against the in-process AWS Batch emulator, which can lose answers and refuse credentials. */
 class AwsBatchEmulatorContractTest extends AwsBatchContract {
 
-    private FakeBatch fake;
+    private AwsBatchEmulator fake;
 
     @BeforeEach
     void startEmulator() throws Exception {
-        fake = new FakeBatch();
+        fake = new AwsBatchEmulator();
     }
 
     @AfterEach

@@ -2,7 +2,7 @@ package dev.caravan.backend.awsbatch;
 
 import dev.caravan.aws.AwsClients;
 import dev.caravan.aws.Backoff;
-import dev.caravan.aws.FakeBatch;
+import dev.caravan.emulators.awsbatch.AwsBatchEmulator;
 import dev.caravan.backend.BackendException;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;
@@ -34,13 +34,13 @@ class AwsBatchEmulatorTest {
         System.setProperty("aws.secretAccessKey", "testing");
     }
 
-    private FakeBatch fake;
+    private AwsBatchEmulator fake;
     private AwsBatchBackend backend;
     private final List<Long> sleeps = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        fake = new FakeBatch();
+        fake = new AwsBatchEmulator();
         backend = new AwsBatchBackend("aws", AwsClients.batch(new AwsClients.Where(Optional.of("us-east-1"),
                 Optional.of(fake.endpoint())), "region", 16, Duration.ofSeconds(5)), () -> {
                     throw new IllegalStateException("no S3 here");

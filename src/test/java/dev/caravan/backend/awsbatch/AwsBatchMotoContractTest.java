@@ -1,7 +1,7 @@
 package dev.caravan.backend.awsbatch;
 
-import dev.caravan.aws.LosingProxy;
-import dev.caravan.aws.MotoServer;
+import dev.caravan.emulators.awsbatch.LosingProxy;
+import dev.caravan.emulators.awsbatch.MotoServer;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.SubmitRequest;
 import org.junit.jupiter.api.AfterAll;

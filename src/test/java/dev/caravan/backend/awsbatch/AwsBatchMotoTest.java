@@ -1,6 +1,6 @@
 package dev.caravan.backend.awsbatch;
 
-import dev.caravan.aws.MotoServer;
+import dev.caravan.emulators.awsbatch.MotoServer;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendException;
 import dev.caravan.backend.RunHandle;

@@ -1,5 +1,7 @@
 package dev.caravan.backend.flywheel;
 
+import dev.caravan.emulators.flywheel.FlywheelEmulator;
+
 import dev.caravan.backend.BackendException;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;

@@ -1,5 +1,7 @@
 package dev.caravan.backend.flywheel;
 
+import dev.caravan.emulators.flywheel.FlywheelEmulator;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.backend.BackendException;

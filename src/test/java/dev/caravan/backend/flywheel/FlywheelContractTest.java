@@ -1,5 +1,7 @@
 package dev.caravan.backend.flywheel;
 
+import dev.caravan.emulators.flywheel.FlywheelEmulator;
+
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendContractTest;

@@ -113,6 +113,19 @@ class LocalBackendTest {
                 .isEqualTo(RunStatus.Phase.COMPLETED);
     }
 
+    /** Fault suite finding: a daemon killed between writing the launch file and spawning left a run that never ran. */
+    @Test
+    void aRunPreparedButNeverSpawnedIsNotFoundSoTheJobIsReleasedAgain() throws Exception {
+        String runId = RunIds.forToken("t9");
+        RunFolder run = new RunFolder(workDir, JOB, runId);
+        Files.createDirectories(run.dir());
+        run.writeScript("echo never");
+        run.writeLaunch(new RunFolder.Launch("t9", System.currentTimeMillis() - LocalBackend.NEVER_SPAWNED.toMillis() - 1000));
+
+        assertThat(backend("true").findSubmission(request(Map.of(), "t9"))).isEmpty();
+        assertThat(run.launchFile()).doesNotExist();
+    }
+
     @Test
     void theSameTokenTwiceStartsOneRun() throws Exception {
         Backend backend = backend("echo x >> runs.txt");

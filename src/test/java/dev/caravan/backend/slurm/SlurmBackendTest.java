@@ -4,7 +4,7 @@ import dev.caravan.backend.BackendException;
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.RunHandle;
 import dev.caravan.backend.SubmitRequest;
-import dev.caravan.it.Poll;
+import dev.caravan.testkit.Poll;
 import dev.caravan.model.Environment;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunStatus;

@@ -1,6 +1,6 @@
 package dev.caravan.backend.slurm;
 
-import dev.caravan.it.Poll;
+import dev.caravan.testkit.Poll;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;

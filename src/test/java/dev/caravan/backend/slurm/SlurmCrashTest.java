@@ -1,8 +1,10 @@
 package dev.caravan.backend.slurm;
 
-import dev.caravan.it.DaemonHarness;
-import dev.caravan.it.DaemonProcesses;
-import dev.caravan.it.Poll;
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.DaemonProcesses;
+import dev.caravan.testkit.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A lost sbatch answer: a real daemon process SIGKILLed right after sbatch accepted a job and before the job was
  * moved (engine FaultPoints). The restarted daemon finds the Slurm job by its tag and submits nothing twice.
  */
+@FlowTest
 class SlurmCrashTest {
 
     @TempDir

@@ -1,10 +1,12 @@
 package dev.caravan.backend.slurm;
 
+import dev.caravan.testkit.FlowTest;
+
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.RunHandle;
-import dev.caravan.it.DaemonHarness;
-import dev.caravan.it.LogCapture;
-import dev.caravan.it.Poll;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.LogCapture;
+import dev.caravan.testkit.Poll;
 import dev.caravan.model.Environment;
 import dev.caravan.model.Job;
 import dev.caravan.model.JobRef;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 50 under max-parallel-runs 8 with chains, a failure, a time-out and a cancel; and slurmctld stopped and started
  * again while jobs are out. Skipped without a cluster.
  */
+@FlowTest
 class SlurmDaemonTest {
 
     private static final String ACTIVE_STATES = "PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED,REQUEUED";

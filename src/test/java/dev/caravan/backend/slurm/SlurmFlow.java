@@ -1,8 +1,8 @@
 package dev.caravan.backend.slurm;
 
-import dev.caravan.it.DaemonHarness;
-import dev.caravan.it.FlowFixture;
-import dev.caravan.it.GitFixtures;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ final class SlurmFlow {
     }
 
     /**
-     * A condition for {@link dev.caravan.it.Poll#until} that first runs a daemon cycle, at most one every 200 ms:
+     * A condition for {@link dev.caravan.testkit.Poll#until} that first runs a daemon cycle, at most one every 200 ms:
      * Poll asks every 20 ms, and back-to-back cycles would only burn the cores the cluster's jobs need.
      */
     static BooleanSupplier cycleThen(DaemonHarness daemon, BooleanSupplier done) {

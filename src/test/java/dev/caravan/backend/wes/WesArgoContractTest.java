@@ -1,6 +1,6 @@
 package dev.caravan.backend.wes;
 
-import dev.caravan.backend.wes.emulator.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator;
 
 /** The contract on an ICGC-ARGO RDPC: JSON submissions, run states from one GraphQL request. */
 class WesArgoContractTest extends WesBackendContract {

@@ -3,7 +3,7 @@ package dev.caravan.backend.wes;
 import dev.caravan.backend.Backend;
 import dev.caravan.backend.BackendContractTest;
 import dev.caravan.backend.SubmitRequest;
-import dev.caravan.backend.wes.emulator.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator;
 import dev.caravan.model.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

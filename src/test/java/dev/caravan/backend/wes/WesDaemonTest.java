@@ -1,14 +1,16 @@
 package dev.caravan.backend.wes;
 
+import dev.caravan.testkit.FlowTest;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.backend.wes.emulator.WesEmulator;
-import dev.caravan.backend.wes.emulator.WesEmulator.Kind;
-import dev.caravan.it.DaemonHarness;
-import dev.caravan.it.FlowFixture;
-import dev.caravan.it.GitFixtures;
-import dev.caravan.it.LogCapture;
-import dev.caravan.it.Poll;
-import dev.caravan.it.SlackCapture;
+import dev.caravan.emulators.wes.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator.Kind;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.LogCapture;
+import dev.caravan.testkit.Poll;
+import dev.caravan.emulators.slack.SlackEmulator;
 import dev.caravan.model.RunMarker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -33,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code rdpc-prod} in the argo dialect against the emulator: the demo's two queued runs are known to the
  * emulator as RUNNING, job.0005 waits in backlog, job.0002 failed on {@code rdpc-qa}.
  */
+@FlowTest
 class WesDaemonTest {
 
     static final Path DEMO = Path.of("../shared/fixtures/icgc/demo-jobs");
@@ -46,7 +49,7 @@ class WesDaemonTest {
     Path dir;
 
     private WesEmulator emu;
-    private SlackCapture slack;
+    private SlackEmulator slack;
     private DaemonHarness daemon;
     private LogCapture log;
     private String clientSecret;
@@ -66,7 +69,7 @@ class WesDaemonTest {
         for (String run : List.of(run3, run4)) {
             emu.preload(run, "RUNNING", UUID.randomUUID().toString());
         }
-        slack = new SlackCapture();
+        slack = new SlackEmulator();
         log = LogCapture.attach();
         System.setProperty(SECRET_PROPERTY, clientSecret);
     }

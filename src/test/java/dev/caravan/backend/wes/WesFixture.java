@@ -2,7 +2,7 @@ package dev.caravan.backend.wes;
 
 import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.SubmitRequest;
-import dev.caravan.backend.wes.emulator.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator;
 import dev.caravan.model.Environment;
 import dev.caravan.model.JobRef;
 import dev.caravan.model.RunMarker;

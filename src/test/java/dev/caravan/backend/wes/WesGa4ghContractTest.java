@@ -1,6 +1,6 @@
 package dev.caravan.backend.wes;
 
-import dev.caravan.backend.wes.emulator.WesEmulator;
+import dev.caravan.emulators.wes.WesEmulator;
 
 import java.util.UUID;
 

@@ -1,0 +1,32 @@
+package dev.caravan.settings;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What, besides {@code caravan.cycle.cron}, requests a cycle; each can be turned off. The per-environment poll
+ * interval is an environment key ({@link EnvironmentKeys#pollInterval}).
+ *
+ * @param fetchInterval {@code caravan.tracking.fetch-interval}: how often the leader fetches the remote to notice an
+ *                      operator's push to the admin branch; {@code 0s}: never between cycles, so every cycle fetches
+ *                      (as before events)
+ * @param onRunEnd      {@code caravan.cycle.on-run-end}: a run's end noticed by its backend (the local backend's
+ *                      exit-file watch) requests a cycle of its environment
+ * @param onIntake      {@code caravan.cycle.on-intake}: jobs added or sent back to the backlog request a cycle of
+ *                      the environments they concern
+ */
+public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake) {
+
+    static CycleSources read(SettingsReader r, Map<String, String> defaults) {
+        return new CycleSources(
+                r.duration("caravan.tracking.fetch-interval", defaults.get("caravan.tracking.fetch-interval"),
+                        SettingsReader.Bound.NOT_NEGATIVE),
+                r.bool("caravan.cycle.on-run-end", true),
+                r.bool("caravan.cycle.on-intake", true));
+    }
+
+    /** Everything on, fetching every minute: what tests and tools that build settings by hand get. */
+    public static CycleSources defaults() {
+        return new CycleSources(Duration.ofMinutes(1), true, true);
+    }
+}

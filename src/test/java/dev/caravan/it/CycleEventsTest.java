@@ -1,0 +1,162 @@
+package dev.caravan.it;
+
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.DaemonProcesses;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+
+import dev.caravan.model.State;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cycles on events: a daemon with its triggers on and the cron set to once a year, so every cycle after the first
+ * one is requested by an event (a run's end, an intake, a fetch that saw an operator's push).
+ */
+@FlowTest
+class CycleEventsTest {
+
+    static final String YEARLY = "0 0 0 1 1 ?";
+
+    @TempDir
+    Path dir;
+
+    private FlowFixture fx;
+    private DaemonHarness daemon;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (fx != null) {
+            fx.slack.close();
+        }
+    }
+
+    static Map<String, String> withEvents(Map<String, String> p) {
+        p.put("caravan.triggers.enabled", "true");
+        p.put("caravan.cycle.cron", YEARLY);
+        return p;
+    }
+
+    private long inState(State s) {
+        return daemon.engine().inspect(t -> t.index().inState(s).size());
+    }
+
+    @Test
+    void aJobsEndReleasesTheNextWithoutACronTick() throws Exception {
+        fx = new FlowFixture(dir, 5);
+        daemon = DaemonHarness.start(dir, withEvents(fx.settings("local1", 1)));
+
+        // one slot, five jobs: only the first is released by the leader's first cycle, the others by the ends
+        Poll.until("every job completed", Duration.ofSeconds(30), () -> inState(State.COMPLETED) == 5);
+        assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003", "job.0004", "job.0005");
+        long[] counts = daemon.engine().cycleRequestCounts();
+        assertThat(counts[1]).as("requested cycles started").isBetween(4L, 10L);
+    }
+
+    @Test
+    void twoHundredEndsWithinASecondMakeAHandfulOfCycles() throws Exception {
+        fx = new FlowFixture(dir, 200);
+        Map<String, String> p = withEvents(fx.settings("local1", 200));
+        // every job waits for a shared flock(1) on a gate the test holds, so the 200 ends come at once when it lets go
+        Path gate = dir.resolve("gate");
+        java.nio.file.Files.createFile(gate);
+        Process holder = new ProcessBuilder("flock", gate.toString(), "cat").start();
+        try {
+            p.put("caravan.env.local1.command", "flock -s " + gate + " true && echo {job_id} >> " + fx.runsLog);
+            daemon = DaemonHarness.start(dir, p);
+            Poll.until("all 200 released", Duration.ofSeconds(120), () -> inState(State.QUEUED) == 200
+                    && daemon.engine().lastCycleEnd().isPresent());
+            long[] before = daemon.engine().cycleRequestCounts();
+            long commitsBefore = commits();
+
+            holder.getOutputStream().close(); // cat ends, the lock goes, every job ends
+            Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 200
+                    && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+            long[] after = daemon.engine().cycleRequestCounts();
+            long cycles = after[1] - before[1];
+            assertThat(fx.runs()).hasSize(200);
+            assertThat(after[0] - before[0]).as("cycle requests").isPositive();
+            assertThat(cycles).as("cycles those ends made").isBetween(1L, 6L);
+            assertThat(commits() - commitsBefore).as("one commit per cycle at most").isBetween(1L, cycles);
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    private boolean clean() {
+        try {
+            return FlowFixture.git(fx.tracking(), "status", "--porcelain").isBlank();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long commits() throws Exception {
+        return Long.parseLong(FlowFixture.git(fx.tracking(), "rev-list", "--count", "HEAD").strip());
+    }
+
+    @Test
+    void anOperatorsPushToMainIsMergedWithoutACronTick() throws Exception {
+        fx = new FlowFixture(dir, 2);
+        Map<String, String> p = withEvents(fx.settings("local1", 2));
+        p.put("caravan.tracking.fetch-interval", "500ms");
+        daemon = DaemonHarness.start(dir, p);
+        Poll.until("both jobs completed, pushed, nothing waiting", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 2
+                && daemon.engine().cycleRequestCounts()[2] == 0 && clean() && pushed());
+
+        // the operator adds a job on main, on top of what the scheduler pushed (the ICGC README's way)
+        try (org.eclipse.jgit.api.Git op = GitFixtures.operatorClone(fx.remote, dir.resolve("operator"))) {
+            GitFixtures.mergeScheduler(op);
+            Path job = java.nio.file.Files.createDirectories(dir.resolve("operator/jobs").resolve(FlowFixture.GROUP)
+                    .resolve(FlowFixture.BATCH).resolve("backlog/job.0100"));
+            java.nio.file.Files.writeString(job.resolve("params.json"), "{\"n\": 100, \"fail\": false}\n");
+            GitFixtures.commitAllAndPush(op, "add job.0100");
+        }
+        Poll.until("the pushed job merged, run and completed", Duration.ofSeconds(60),
+                () -> fx.runs().contains("job.0100") && inState(State.COMPLETED) == 3);
+        assertThat(FlowFixture.git(fx.tracking(), "log", "--format=%s", "scheduler")).contains("add job.0100");
+    }
+
+    @Test
+    void aCrashBetweenSubmitAndMoveIsRecoveredWithEventsAlone() throws Exception {
+        fx = new FlowFixture(dir, 3);
+        fx.slack.close();
+        Map<String, String> s = withEvents(fx.settings("local1", 1));
+        s.remove("caravan.slack.webhook-url");
+        try (DaemonProcesses daemons = new DaemonProcesses()) {
+            DaemonProcesses.Crash crash = daemons.killRightAfterSubmit(dir, s);
+            assertThat(crash.job()).isEqualTo("PACA-CA/2021-06-20/job.0001");
+            assertThat(fx.jobsIn("backlog")).contains("job.0001");
+
+            // one slot and a yearly cron: after the first cycle, only the runs' ends bring the next jobs
+            Process second = daemons.start(crash.config(), dir.resolve("second.log"), Map.of());
+            Poll.until("all three jobs completed", Duration.ofSeconds(90),
+                    () -> fx.jobsIn("completed").size() == 3 || !second.isAlive());
+            assertThat(second.isAlive()).as("second daemon alive").isTrue();
+            assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
+            assertThat(java.nio.file.Files.readString(dir.resolve("second.log")))
+                    .contains("Recovered the submission of PACA-CA/2021-06-20/job.0001");
+        }
+    }
+
+    private boolean pushed() {
+        try {
+            return FlowFixture.git(fx.tracking(), "rev-parse", "HEAD").equals(FlowFixture.git(fx.remote, "rev-parse", "scheduler"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.caravan.it;
+
+import dev.caravan.testkit.FlowTest;
+
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.Poll;
+
+import dev.caravan.tracking.CycleLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 16.1: the Git lock files a SIGKILL leaves ({@code index.lock}, {@code refs/heads/scheduler.lock}) are older
+ * than the daemon's start; holding the cycle lock, the daemon removes them with a WARNING naming each and goes on.
+ */
+@FlowTest
+class StaleGitLockTest {
+
+    @TempDir
+    Path dir;
+
+    private FlowFixture fx;
+    private DaemonHarness daemon;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        fx.slack.close();
+    }
+
+    private static void leftByACrash(Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+    }
+
+    @Test
+    void locksOlderThanTheDaemonAreRemovedAndCyclesCommitAgain() throws Exception {
+        fx = new FlowFixture(dir, 3);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 3));
+        Path git = fx.tracking().resolve(".git");
+        Path index = git.resolve("index.lock");
+        Path ref = git.resolve("refs/heads/scheduler.lock");
+        leftByACrash(index);
+        leftByACrash(ref);
+        try (CycleLock held = CycleLock.tryAcquire(fx.tracking()).orElseThrow()) {
+            Poll.until("every job completed and pushed", Duration.ofSeconds(40), () -> {
+                daemon.cycle();
+                try {
+                    return FlowFixture.git(fx.remote, "ls-tree", "-r", "--name-only", "scheduler")
+                            .split("completed/job\\.000\\d/params.json", -1).length == 4;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        assertThat(index).doesNotExist();
+        assertThat(ref).doesNotExist();
+        assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
+        Poll.until("the warnings", Duration.ofSeconds(10), () -> fx.slack.anyContains("scheduler.lock"));
+        assertThat(fx.slack.texts()).filteredOn(t -> t.contains("removed the stale Git lock")).singleElement()
+                .satisfies(t -> assertThat(t).contains("WARNING").contains(index.toString()).contains(ref.toString()));
+        assertThat(fx.slack.texts()).noneMatch(t -> t.contains("CRITICAL"));
+    }
+
+    @Test
+    void withoutTheCycleLockAGitLockIsLeftAlone() throws Exception {
+        fx = new FlowFixture(dir, 1);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 1));
+        Path index = fx.tracking().resolve(".git/index.lock");
+        leftByACrash(index);
+        daemon.cycle();
+        // another process may be mid-write: this one does not know, so it touches nothing
+        assertThat(index).exists();
+        assertThat(fx.slack.texts()).noneMatch(t -> t.contains("removed the stale Git lock"));
+    }
+}
