@@ -45,7 +45,7 @@ class BatchScheduleTest {
                 assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
                 assertThat(first.call("POST", "/batches/wepp-demo/later/start", Map.of("at", "yesterday")).json())
                         .containsEntry("field", "at");
-                Poll.until("the schedule is committed", Duration.ofSeconds(10), () -> {
+                Poll.until("the schedule is committed", Duration.ofSeconds(30), () -> {
                     try {
                         return FlowFixture.git(dir.resolve("tracking"), "log", "--format=%s").contains("batches: schedule wepp-demo/later");
                     } catch (Exception e) {
