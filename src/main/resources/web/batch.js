@@ -98,8 +98,9 @@ function onJob(ev) {
     const status = STATE_STATUS[e.state] || e.state;
     paint(b, status, COLOURS[status] || 'grey');
   }
-  window.caravanLastEvent = { job: e.job_id, state: e.state, at: performance.now() };
   summary();
+  // how late after its commit the change shows (the figure in README "Dashboard")
+  requestAnimationFrame(() => (window.caravanLags ||= []).push(Date.now() - Date.parse(e.committed_at)));
   if (e.job_id === selected) select(selected);
 }
 

@@ -4,7 +4,19 @@ import { api, el, say, bar } from './api.js';
 
 const ORDER = ['backlog', 'queued', 'completed', 'failed', 'aborted'];
 
+async function environments() {
+  const envs = await api('GET', '/environments');
+  document.querySelector('#environments tbody').replaceChildren(...envs.map(e => el('tr', { 'data-env': e.name },
+    el('td', {}, e.name), el('td', {}, e.backend),
+    el('td', { 'data-key': 'in_flight' }, e.in_flight + ' / ' + (e.max_parallel_runs > 0 ? e.max_parallel_runs : '∞')),
+    el('td', { class: e.paused || e.excessive_failure ? 'error' : null },
+      [e.paused ? 'paused' : null, e.excessive_failure ? 'excessive failures' : null].filter(Boolean).join(', ') || 'open'),
+    el('td', { class: e.health === 'ok' ? null : 'error' }, e.health),
+    el('td', {}, e.last_cycle_age_s === null ? 'none yet' : e.last_cycle_age_s + ' s ago'))));
+}
+
 async function load() {
+  await environments();
   const list = await api('GET', '/batches');
   const body = document.querySelector('#batches tbody');
   body.replaceChildren(...list.map(b => {
@@ -30,3 +42,4 @@ load().catch(e => say(e.message, true));
 const events = new EventSource('/api/events');
 events.addEventListener('job', soon);
 events.addEventListener('batch', soon);
+events.addEventListener('gate', soon);

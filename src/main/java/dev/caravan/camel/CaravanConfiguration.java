@@ -2,6 +2,7 @@ package dev.caravan.camel;
 
 import dev.caravan.web.BatchApi;
 import dev.caravan.web.Dashboard;
+import dev.caravan.web.EnvironmentsApi;
 import dev.caravan.web.EventStream;
 import dev.caravan.web.HttpSettings;
 import dev.caravan.batches.service.BatchService;
@@ -62,6 +63,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
             context.addRoutes(new BatchApi(batches, http));
+            context.addRoutes(new EnvironmentsApi(engine, settings.environments()));
             int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
             context.addStartupListener((ctx, alreadyStarted) -> {
                 EventStream.install(ctx, port, engine);
