@@ -190,10 +190,12 @@ try {
     await apiCall('PUT', `/batches/${G}/big/resource`, JSON.stringify({ type: 'FeatureCollection', features }));
     const t0 = Date.now();
     await page.goto(URL + `/batch.html?group=${G}&batch=big`);
-    await page.waitForFunction(k => document.querySelectorAll('#items button').length === k, n, { timeout: 30000 });
+    await page.waitForFunction(k => document.querySelectorAll('#items button').length === k, n, { timeout: 60000 });
     figures.big_items = n;
     figures.big_page_load_ms = Date.now() - t0;
     figures.big_render_ms = Math.round(await page.evaluate(() => window.caravanRenderMs));
+    figures.big_all_drawn_ms = Math.round(await page.evaluate(() => window.caravanAllDrawnMs));
+    figures.big_api_answer_ms = Math.round(await page.evaluate(() => window.caravanFetchMs));
     await page.screenshot({ path: SHOTS + '/batch-big.png' });
   }
   check(problems.length === 0, 'no errors in the pages: ' + problems.join('; '));
