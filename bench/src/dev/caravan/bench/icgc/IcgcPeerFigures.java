@@ -62,6 +62,7 @@ final class IcgcPeerFigures {
 
         List<Long> caravanFast = new ArrayList<>();
         List<Long> peerFast = new ArrayList<>();
+        List<Long> gitCli = new ArrayList<>();
         Pass caravanFirst = null;
         Pass peerFirst = null;
         for (int i = 0; i < repeats; i++) {
@@ -73,6 +74,7 @@ final class IcgcPeerFigures {
             Pass c = caravanPass("0s");
             caravanFast.add(c.ns());
             caravanFirst = caravanFirst == null ? c : caravanFirst;
+            gitCli.add(gitCliPass());
         }
         Pass peerPaced = peer == null ? null : peerPass(peer, false);
         Pass caravanPaced = caravanPass(null);
@@ -96,6 +98,14 @@ final class IcgcPeerFigures {
                     "one run each: Caravan submit-interval 5 s as converted (9 pauses between 10 submissions),"
                             + " scheduler.py time.sleep(5) after each of its 10 submissions");
         }
+        long gc = IcgcWesBench.median(gitCli);
+        double gr = (double) cf / gc;
+        b.row("4e the same change with the git CLI: Caravan cycle --once (JVM start included) vs git mv, add, commit, push",
+                "Caravan " + secs(cf) + " · git CLI " + secs(gc) + " · " + ratio(gr), "≤ 1.00×", gr <= 1.0 ? "PASS" : "FAIL",
+                "issue 10 point 13: the moves and run markers of Caravan's commit made again on a fresh copy by a bash"
+                        + " script (git mv per job, touch and git add per marker, git commit, git push to its own bare"
+                        + " remote), process start to exit; medians of " + repeats + ", after each Caravan pass; Caravan "
+                        + all(caravanFast) + ", git CLI " + all(gitCli));
         b.check("4c git subprocesses in one pass", caravanFirst.gitCalls() == 0, "Caravan " + caravanFirst.gitCalls()
                         + (peerFirst == null ? "" : " · scheduler.py " + peerFirst.gitCalls()), "Caravan 0",
                 "counted by a git shim first on each program's PATH (first pass without pauses); each pass's commands"
@@ -149,6 +159,72 @@ final class IcgcPeerFigures {
         });
     }
 
+    /** The git CLI script making the change of Caravan's last commit (set by {@link #caravanPass}). */
+    private String gitCliScript;
+
+    /** Caravan's commit as the seed made its changes: git mv per job moved, git add per new run marker. */
+    static String gitCliScript(Path repo) throws Exception {
+        Map<String, String> from = new java.util.TreeMap<>();
+        Map<String, String> to = new java.util.TreeMap<>();
+        java.util.Set<String> removed = new java.util.HashSet<>();
+        List<String> added = new ArrayList<>();
+        for (String line : IcgcWesBench.sh(repo, "/usr/bin/git diff --name-status --no-renames HEAD~1 HEAD").lines().toList()) {
+            String[] f = line.split("\t");
+            String[] p = f[1].split("/");
+            if (p.length != 6 || !p[0].equals("jobs")) {
+                continue;
+            }
+            String job = p[1] + "/" + p[2] + "/" + p[4];
+            String folder = String.join("/", p[0], p[1], p[2], p[3], p[4]);
+            if (f[0].equals("D")) {
+                from.put(job, folder);
+                removed.add(job + "/" + p[5]);
+            } else if (f[0].equals("A")) {
+                to.put(job, folder);
+                added.add(f[1]);
+            }
+        }
+        StringBuilder sb = new StringBuilder("set -e\n");
+        from.forEach((job, f) -> {
+            String t = to.get(job);
+            if (t != null) {
+                sb.append("mkdir -p '").append(t.substring(0, t.lastIndexOf('/'))).append("' && git mv '").append(f)
+                        .append("' '").append(t).append("'\n");
+            }
+        });
+        for (String a : added) {
+            String[] p = a.split("/");
+            if (removed.contains(p[1] + "/" + p[2] + "/" + p[4] + "/" + p[5])) {
+                continue; // moved with its folder
+            }
+            sb.append("touch '").append(a).append("' && git add '").append(a).append("'\n");
+        }
+        sb.append("git commit -q -m '[scheduler] update job status'\ngit push -q origin scheduler\n");
+        return sb.toString();
+    }
+
+    /** One run of {@link #gitCliScript} on a fresh copy with its own remote: process start to exit. */
+    private long gitCliPass() throws Exception {
+        Path[] c = copies("peer-" + (++passes) + "-gitcli");
+        Path script = b.work.resolve("peer-" + passes + "-gitcli.sh");
+        Files.writeString(script, gitCliScript);
+        IcgcWesBench.sh(b.work, "sync");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).directory(c[0].toFile()).redirectErrorStream(true)
+                .redirectOutput(b.work.resolve("peer-" + passes + "-gitcli.log").toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        int exit = p.waitFor();
+        long ns = System.nanoTime() - t0;
+        String head = IcgcWesBench.sh(c[0], "/usr/bin/git rev-parse HEAD").strip();
+        String pushed = IcgcWesBench.sh(b.work, "/usr/bin/git --git-dir='" + c[1] + "' rev-parse scheduler").strip();
+        b.checkTree("git CLI peer-" + passes, c[0]);
+        b.check("4e git CLI pass " + passes + ": committed and pushed", exit == 0 && head.equals(pushed),
+                "exit " + exit + ", remote scheduler " + (head.equals(pushed) ? "= HEAD" : "≠ HEAD"), "exit 0, HEAD pushed",
+                "script " + script);
+        IcgcWesBench.sh(b.work, "rm -rf '" + c[0] + "' '" + c[1] + "'");
+        return ns;
+    }
+
     private Pass caravanPass(String interval) throws Exception {
         String name = "peer-" + (++passes) + "-caravan-" + (interval == null ? "paced" : "nopause");
         return onScenario(name, (c, prod, qa, slack) -> {
@@ -158,6 +234,9 @@ final class IcgcPeerFigures {
                     Optional.of(new Path[] {shimDir, gitLog}));
             String label = "Caravan " + name;
             b.check("4 " + label + ": exit status", once.exit() == 0, "exit " + once.exit(), "exit 0", "log: " + log);
+            if (once.exit() == 0) {
+                gitCliScript = gitCliScript(c[0]);
+            }
             return finish(label, c, prod, qa, once.ns(), IcgcPeer.lines(gitLog));
         });
     }

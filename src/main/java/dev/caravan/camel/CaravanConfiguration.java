@@ -11,6 +11,7 @@ import dev.caravan.backend.BackendFactory;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.settings.ConfigException;
 import dev.caravan.engine.Engine;
+import dev.caravan.scheduling.CycleAge;
 import dev.caravan.secrets.Redactor;
 import dev.caravan.tracking.CycleLock;
 import org.apache.camel.CamelConfiguration;
@@ -23,6 +24,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,10 +60,10 @@ public class CaravanConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent()::resolveProperty, settings.environments().keySet());
         context.getRegistry().bind("batchSettings", batchSettings);
         BatchService batches = new BatchService(engine.intake(), batchSettings, settings.environments(),
-                settings.workDir(), env -> engine.requestCycle(java.util.List.of(env), "batch"), Clock.systemUTC());
+                settings.workDir(), batchSignals(settings, engine, context), Clock.systemUTC());
         context.getRegistry().bind("batches", batches);
-        HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
+            HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
             context.addRoutes(new BatchApi(batches, http));
             context.addRoutes(new EnvironmentsApi(engine, settings.environments()));
             int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
@@ -107,8 +109,13 @@ public class CaravanConfiguration implements CamelConfiguration {
             for (String env : engine.environmentNames(null)) {
                 health.register(new EnvironmentHealthCheck(engine, env));
             }
+            if (settings.triggersEnabled()) {
+                health.register(new SchedulerHealthCheck(engine, cluster, CycleAge.limit(settings.cycleCron(),
+                        HealthSettings.maxCycleAge(context.getPropertiesComponent()), Instant.now()), Clock.systemUTC()));
+            }
         }
         RouteReloads.install(context);
+        context.addStartupListener(new CaravanMetrics(engine));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -154,5 +161,15 @@ public class CaravanConfiguration implements CamelConfiguration {
             }
             throw e;
         }
+    }
+
+    /**
+     * How the batch API gets the cycle that commits its change and starts work: through the daemon's coalesced,
+     * leader-only requests; with triggers off (tests that run cycles themselves, tools) nothing else would run it,
+     * so straight to the cycle route.
+     */
+    private static BatchService.Signals batchSignals(CaravanSettings settings, Engine engine, CamelContext context) {
+        return settings.triggersEnabled() ? env -> engine.requestCycle(java.util.List.of(env), "batch")
+                : new CycleRequests(context);
     }
 }

@@ -32,6 +32,8 @@ public final class CaravanMain {
                 .orElse("classpath:application.properties"));
         // Camel Main logs its settings at start; these hold secrets and must show as xxxxxx.
         main.addInitialProperty("camel.main.additional-sensitive-keywords", SENSITIVE);
+        // the API changes batches: it listens on loopback unless a configuration names another host (and a token)
+        main.addInitialProperty("camel.server.host", "127.0.0.1");
         return main;
     }
 

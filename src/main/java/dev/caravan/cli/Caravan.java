@@ -12,7 +12,7 @@ import java.util.List;
 public final class Caravan {
 
     static final String USAGE = """
-            usage: caravan [command] [--config FILE] [-Dkey=value ...]
+            usage: caravan [command] [--config FILE] [-Dkey=value ...] [--verbose]
 
             commands:
               run                 start the daemon (the default)
@@ -33,6 +33,8 @@ public final class Caravan {
                                   batches people drive (the /api/batches actions)
 
             --config FILE replaces config/application.properties; -Dkey=value overrides any setting.
+            Commands other than run print their answer on stdout and log to stderr, warnings and errors
+            only; --verbose logs INFO too.
             'caravan COMMAND --help' tells more.
             """;
 
@@ -40,6 +42,7 @@ public final class Caravan {
     }
 
     public static void main(String[] args) {
+        CommandLogging.configure(args);
         int code = run(args, System.out, System.err);
         if (code != Daemon.RUNNING) {
             System.exit(code);
@@ -49,6 +52,9 @@ public final class Caravan {
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> args = new ArrayList<>();
         for (String a : argv) {
+            if (a.equals(CommandLogging.VERBOSE)) {
+                continue; // read by CommandLogging before anything logs
+            }
             if (a.startsWith("-D") && a.contains("=")) {
                 int eq = a.indexOf('=');
                 System.setProperty(a.substring(2, eq), a.substring(eq + 1));

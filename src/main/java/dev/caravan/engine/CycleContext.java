@@ -41,6 +41,8 @@ final class CycleContext {
     final Journal journal;
     final Map<String, Backend> backends;
     final Clock clock;
+    /** Running totals for metrics; every backend call goes through {@link TimedBackend} into it. */
+    final Figures figures = new Figures();
 
     /** Environments whose backend failed critically in this cycle: they release nothing more. */
     final Set<String> blocked = ConcurrentHashMap.newKeySet();
@@ -61,8 +63,11 @@ final class CycleContext {
     final Set<String> stagedSinceCommit = new java.util.TreeSet<>();
     final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
-    /** The remote did not answer in this cycle: merge and push wait, the rest goes on in the clone. */
-    boolean remoteDown;
+    /**
+     * Why the remote did not answer at the last fetch or push, or null while it answers: merge and push wait, the rest
+     * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
+     */
+    volatile dev.caravan.tracking.RemoteUnreachableException remoteDown;
     long cycleStart;
     int cycleMoves;
 
@@ -85,7 +90,9 @@ final class CycleContext {
         this.git = git;
         this.tree = tree;
         this.journal = journal;
-        this.backends = backends;
+        Map<String, Backend> timed = new java.util.LinkedHashMap<>();
+        backends.forEach((env, b) -> timed.put(env, new TimedBackend(env, b, figures)));
+        this.backends = java.util.Collections.unmodifiableMap(timed);
         this.clock = clock;
         this.alerts = new StandingAlerts(settings.alertReminderInterval());
         this.holdsCycleLock = () -> dev.caravan.tracking.CycleLock.heldHere(tree.root());
@@ -131,6 +138,7 @@ final class CycleContext {
     void recordMoves(List<Transition> moved) {
         journal.recordTransitions(moved, now().getEpochSecond());
         cycleMoves += moved.size();
+        figures.moved(moved);
     }
 
     /**
@@ -140,12 +148,33 @@ final class CycleContext {
      */
     Set<String> stageTouched(Optional<String> message) {
         Set<String> touched = tree.takeTouched();
-        git.stage(touched);
-        stagedSinceCommit.addAll(touched);
+        try {
+            git.stage(touched);
+            stagedSinceCommit.addAll(touched);
+        } catch (RuntimeException e) {
+            // nothing of it reached the index: keep it for the next commit, or those moves would never be committed
+            tree.touchAgain(touched);
+            if (isDiskFull(e)) {
+                throw new IllegalStateException("the tracking clone's disk is full (ENOSPC) in " + tree.root()
+                        + ": nothing was committed; the cycle's changes wait in the clone and are committed once there"
+                        + " is room", e);
+            }
+            throw e;
+        }
         if (!touched.isEmpty()) {
             pendingMessages.add(message.orElse(CYCLE_COMMIT));
         }
         return touched;
+    }
+
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t instanceof java.nio.file.FileSystemException fs ? fs.getReason() : t.getMessage();
+            if (m != null && m.contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void clearDirty() {

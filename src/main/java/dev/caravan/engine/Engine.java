@@ -203,7 +203,16 @@ public final class Engine implements AutoCloseable {
     /** Fetches the remote: true when an operator pushed to the admin branch since the last fetch. */
     public boolean adminChanged() {
         synchronized (ctx) {
-            return ctx.git.fetchAdminChanged();
+            try {
+                boolean changed = ctx.git.fetchAdminChanged();
+                ctx.remoteDown = null;
+                return changed;
+            } catch (dev.caravan.tracking.RemoteUnreachableException e) {
+                // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
+                ctx.remoteDown = e;
+                LOG.debug("Fetch: {}", e.getMessage());
+                return false;
+            }
         }
     }
 
@@ -334,6 +343,7 @@ public final class Engine implements AutoCloseable {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
             lastCycleProblem = null;
+            ctx.figures.cycle(System.nanoTime() - ctx.cycleStart);
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
             List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
@@ -420,6 +430,18 @@ public final class Engine implements AutoCloseable {
 
     public Optional<Instant> lastCycleEnd() {
         return Optional.ofNullable(lastCycleEnd);
+    }
+
+    /** Running totals since start, for metrics. */
+    public Figures figures() {
+        return ctx.figures;
+    }
+
+    /** What may stop releases on {@code env} now, for health: the operator's pause, the flag, the batch barrier. */
+    public EnvironmentGates gatesOf(String env) {
+        synchronized (ctx) {
+            return releases.gatesOf(env);
+        }
     }
 
     @Override

@@ -279,6 +279,9 @@ final class Releases {
         if (n > 0) {
             LOG.info("Released {} jobs on {}", n, plan.env());
         }
+        ctx.figures.released(plan.env(), n);
+        ctx.figures.submitErrors(plan.env(), outcomes.stream().filter(o -> o.kind() == SubmitOutcome.Kind.CRITICAL
+                || o.kind() == SubmitOutcome.Kind.REFUSED).count() + plan.refused().size());
         List<Notification> out = new ArrayList<>(plan.notes());
         List<String> critical = details(outcomes, SubmitOutcome.Kind.CRITICAL);
         String key = "releases." + plan.env();
@@ -297,6 +300,14 @@ final class Releases {
                     + " (left in backlog)", refused)));
         }
         return out;
+    }
+
+    EnvironmentGates gatesOf(String env) {
+        Environment e = ctx.settings.environments().get(env);
+        Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
+                ? BatchBarrier.currentBatch(ctx.tree.index().inFlight(env), ctx.tree.index().inState(State.BACKLOG),
+                j -> mayRelease(j, env)) : Optional.empty();
+        return new EnvironmentGates(ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env), barrier);
     }
 
     /** A backlog job this environment could release were no gate closed. */

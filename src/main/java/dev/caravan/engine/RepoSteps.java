@@ -77,8 +77,12 @@ final class RepoSteps {
         MergeOutcome m;
         try {
             m = ctx.git.mergeAdmin(fetch);
-            ctx.remoteDown = false;
-            out.addAll(ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume"));
+            if (fetch) {
+                ctx.remoteDown = null; // it answered; without a fetch here, the fetch timer says (adminChanged)
+            }
+            out.addAll(ctx.remoteDown == null
+                    ? ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume")
+                    : remoteUnreachable(ctx.remoteDown));
         } catch (RemoteUnreachableException e) {
             out.addAll(remoteUnreachable(e));
             m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "remote unreachable");
@@ -204,7 +208,7 @@ final class RepoSteps {
      * cycles go on locally and commit, and the merge and the push wait for it.
      */
     List<Notification> remoteUnreachable(Exception e) {
-        ctx.remoteDown = true;
+        ctx.remoteDown = e instanceof RemoteUnreachableException r ? r : new RemoteUnreachableException(e.getMessage(), e);
         LOG.warn("Remote unreachable: {}", e.getMessage());
         return ctx.alerts.raise(REMOTE_ALERT, Notification.critical(e.getMessage()
                 + ". Cycles go on locally (poll, move, release, commit); the merge of " + ctx.settings.adminBranch()
@@ -212,7 +216,7 @@ final class RepoSteps {
     }
 
     boolean pushDue() {
-        if (ctx.remoteDown && ctx.git.hasRemote()) {
+        if (ctx.remoteDown != null && ctx.git.hasRemote()) {
             return false;
         }
         return pushPolicy.isDue(ctx.journal.lastPush().map(Instant::ofEpochMilli), ctx.now(), ctx.pushNow);

@@ -206,7 +206,7 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(10);
+    private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(60);
 
     /** Puts exactly these paths (files or whole folders, present or gone) into the index. */
     public void stage(Collection<String> paths) {

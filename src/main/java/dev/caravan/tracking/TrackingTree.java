@@ -332,6 +332,11 @@ public final class TrackingTree implements TreeView {
         return out;
     }
 
+    /** Paths taken by {@link #takeTouched} that could not be staged: the next stage takes them again. */
+    public void touchAgain(java.util.Collection<String> paths) {
+        touched.addAll(paths);
+    }
+
     public boolean hasTouched() {
         return !touched.isEmpty();
     }

@@ -21,7 +21,9 @@ import java.util.Optional;
 /**
  * The batches HTTP API on Camel's REST DSL over platform-http (the daemon's one HTTP server, 127.0.0.1 by default):
  * JSON in and out, errors as {@code {error, field?, index?, line?}}, every change behind the bearer token rule of
- * {@link HttpSettings}. Each endpoint parses, calls {@link BatchService} and renders; nothing else.
+ * {@link HttpSettings}. Each endpoint parses, calls {@link BatchService} and renders; nothing else. The work runs
+ * off the server's event loop ({@code threads}): a validation over 100,000 features must not stall other requests
+ * or the event stream.
  */
 public final class BatchApi extends RouteBuilder {
 
@@ -79,7 +81,7 @@ public final class BatchApi extends RouteBuilder {
         change("unschedule", e -> service.unschedule(g(e), b(e)));
         change("abort", e -> service.abort(g(e), b(e)));
         change("retry", e -> service.retry(g(e), b(e)));
-        from("direct:api-export").routeId("api-export").process(e -> {
+        from("direct:api-export").routeId("api-export").threads(2, 8).process(e -> {
             ClusterExport.Archive a = service.export(g(e), b(e));
             e.getMessage().setBody(a.bytes());
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/gzip");
@@ -88,7 +90,7 @@ public final class BatchApi extends RouteBuilder {
         read("item", e -> service.item(g(e), b(e), item(e)));
         change("item-delete", e -> service.deleteItem(g(e), b(e), item(e)));
         change("item-abort", e -> service.abortItem(g(e), b(e), item(e)));
-        from("direct:api-item-log").routeId("api-item-log").process(e -> {
+        from("direct:api-item-log").routeId("api-item-log").threads(2, 8).process(e -> {
             String stream = Optional.ofNullable(e.getMessage().getHeader("stream", String.class)).orElse("stdout");
             String tail = Optional.ofNullable(e.getMessage().getHeader("tail", String.class)).orElse("100");
             int n;
@@ -104,12 +106,12 @@ public final class BatchApi extends RouteBuilder {
 
     /** A call that reads: no token needed. */
     private void read(String name, Answer answer) {
-        from("direct:api-" + name).routeId("api-" + name).process(e -> json(e, 200, answer.of(e)));
+        from("direct:api-" + name).routeId("api-" + name).threads(2, 8).process(e -> json(e, 200, answer.of(e)));
     }
 
     /** A call that changes something: the token rule first. */
     private void change(String name, Answer answer) {
-        from("direct:api-" + name).routeId("api-" + name).process(this::authorise).process(e -> {
+        from("direct:api-" + name).routeId("api-" + name).threads(2, 8).process(this::authorise).process(e -> {
             Object out = answer.of(e);
             json(e, e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE) instanceof Integer i ? i : 200, out);
         });

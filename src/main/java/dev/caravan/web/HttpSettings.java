@@ -37,7 +37,9 @@ public record HttpSettings(Optional<String> token, boolean loopback) {
         Optional<String> token = resolve.apply(TOKEN).map(String::strip).filter(s -> !s.isEmpty());
         String host = resolve.apply("camel.server.host").map(String::strip).filter(s -> !s.isEmpty()).orElse("0.0.0.0");
         boolean loopback = isLoopback(host);
-        if (token.isEmpty() && !loopback) {
+        // a one-shot command or a daemon without camel.server listens nowhere: nothing to refuse
+        boolean serving = resolve.apply("camel.server.enabled").map(v -> v.strip().equalsIgnoreCase("true")).orElse(false);
+        if (token.isEmpty() && !loopback && serving) {
             throw new ConfigException(TOKEN, "is not set, and camel.server.host is " + host + ", not a loopback"
                     + " address: anyone who reaches it could change batches. Set " + TOKEN + " (e.g. {{env:CARAVAN_TOKEN}})"
                     + " or bind to 127.0.0.1");

@@ -68,6 +68,7 @@ public class ConvertConfigConverterTest {
             "camel.server.enabled=true",
             "camel.server.host=127.0.0.1",
             "camel.server.port=8180",
+            "camel.server.max-body-size=16777216",
             "camel.management.enabled=true",
             "camel.management.host=127.0.0.1",
             "camel.management.port=8180",

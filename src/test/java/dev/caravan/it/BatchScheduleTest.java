@@ -45,7 +45,7 @@ class BatchScheduleTest {
                 assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
                 assertThat(first.call("POST", "/batches/wepp-demo/later/start", Map.of("at", "yesterday")).json())
                         .containsEntry("field", "at");
-                Poll.until("the schedule is committed", Duration.ofSeconds(10), () -> {
+                Poll.until("the schedule is committed", Duration.ofSeconds(30), () -> {
                     try {
                         return FlowFixture.git(dir.resolve("tracking"), "log", "--format=%s").contains("batches: schedule wepp-demo/later");
                     } catch (Exception e) {
@@ -69,6 +69,9 @@ class BatchScheduleTest {
                 assertThat(slack.texts().stream().filter(t -> t.contains("started as scheduled")).count()).isEqualTo(1);
                 assertThat(dir.resolve("tracking/jobs/wepp-demo/later/schedule.json")).doesNotExist();
                 assertThat(second.call("GET", "/batches/wepp-demo/never", null).json()).containsEntry("started", false);
+                // the started items would run on after the daemon stops and write into the folder being removed
+                BatchDaemon.Answer abort = second.call("POST", "/batches/wepp-demo/later/abort", null);
+                assertThat(abort.status()).as(abort.body()).isEqualTo(200);
             }
         }
     }

@@ -63,6 +63,7 @@ class CliTest {
         Map<String, String> s = fx.settings("local1", 2);
         s.put("caravan.triggers.enabled", "true");
         s.put("caravan.cycle.cron", "0 0 0 1 1 ? 2099"); // leader, but never fires
+        s.put("caravan.cycle.on-run-end", "false"); // and no run's end starts a cycle: the tree stands still
         daemon = DaemonHarness.start(dir, s);
         Path lock = fx.tracking().resolve(".git/caravan/cycle");
         Poll.until("daemon became leader", java.time.Duration.ofSeconds(20), () -> lock.toFile().exists()

@@ -75,4 +75,38 @@ class RemoteDownTest {
         assertThat(daemon.engine().inspect(t -> t.index()).inState(State.COMPLETED)).hasSize(4);
         assertThat(count("cannot be reached")).isEqualTo(1);
     }
+
+    /**
+     * With the shipped fetch timer (caravan.tracking.fetch-interval), cycles do not fetch: the timer's fetch and the
+     * push tell whether the remote answers. Driven here by hand, as the leader's fetch-trigger route would. Before, each
+     * cycle took a merge without a fetch for a remote that answers: one CRITICAL and one INFO per failed push.
+     */
+    @Test
+    void withTheFetchTimerTheRemoteIsStillOneCriticalAndOneInfo() throws Exception {
+        fx = new FlowFixture(dir, 4);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 2));
+        daemon.engine().fetchOnTimer();
+        daemon.cycle();
+        Path away = dir.resolve("remote-away.git");
+        Files.move(fx.remote, away);
+        assertThat(daemon.engine().adminChanged()).isFalse();
+        Poll.until("every job done while the remote is gone", Duration.ofSeconds(40), () -> {
+            daemon.cycle();
+            return fx.jobsIn("completed").size() == 4;
+        });
+        for (int i = 0; i < 5; i++) {
+            daemon.cycle();
+        }
+        Poll.until("the CRITICAL", Duration.ofSeconds(10), () -> count("cannot be reached") == 1);
+        assertThat(count("reachable again")).isZero();
+
+        Files.move(away, fx.remote);
+        daemon.engine().adminChanged();
+        daemon.cycle();
+        daemon.cycle();
+        Poll.until("the INFO", Duration.ofSeconds(10), () -> count("reachable again") == 1);
+        assertThat(FlowFixture.git(fx.remote, "ls-tree", "-r", "--name-only", "scheduler"))
+                .contains("completed/job.0004/params.json");
+        assertThat(count("cannot be reached")).isEqualTo(1);
+    }
 }

@@ -46,12 +46,20 @@ public final class DaemonProcesses implements AutoCloseable {
         Path log = dir.resolve("first.log");
         Process first = start(config, log, Map.of("CARAVAN_FAULT_PAUSE_AFTER_SUBMIT", signal.toString()));
         Poll.until("a submission accepted by the backend", Duration.ofSeconds(90),
-                () -> Files.exists(signal) || !first.isAlive());
+                () -> hasText(signal) || !first.isAlive()); // the file appears before its text is written
         if (!first.isAlive()) {
             throw new AssertionError("the daemon ended before its first submission; log: " + log);
         }
         first.destroyForcibly().waitFor();
         return new Crash(config, Files.readString(signal));
+    }
+
+    private static boolean hasText(Path file) {
+        try {
+            return Files.exists(file) && Files.size(file) > 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Override

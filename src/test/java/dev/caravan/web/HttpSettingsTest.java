@@ -17,13 +17,14 @@ class HttpSettingsTest {
 
     @Test
     void withoutATokenOnlyALoopbackBindStarts() {
-        assertThat(read(Map.of("camel.server.host", "127.0.0.1")).token()).isEmpty();
-        assertThat(read(Map.of("camel.server.host", "::1")).loopback()).isTrue();
-        assertThatThrownBy(() -> read(Map.of("camel.server.host", "0.0.0.0")))
+        assertThat(read(Map.of("camel.server.enabled", "true", "camel.server.host", "127.0.0.1")).token()).isEmpty();
+        assertThat(read(Map.of("camel.server.enabled", "true", "camel.server.host", "::1")).loopback()).isTrue();
+        assertThatThrownBy(() -> read(Map.of("camel.server.enabled", "true", "camel.server.host", "0.0.0.0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("caravan.http.token");
-        assertThatThrownBy(() -> read(Map.of())).hasMessageContaining("caravan.http.token");
-        assertThat(read(Map.of("camel.server.host", "0.0.0.0", "caravan.http.token", "0123456789abcdef0123")).token())
-                .contains("0123456789abcdef0123");
+        assertThatThrownBy(() -> read(Map.of("camel.server.enabled", "true"))).hasMessageContaining("caravan.http.token");
+        assertThat(read(Map.of("camel.server.enabled", "true", "camel.server.host", "0.0.0.0", "caravan.http.token",
+                "0123456789abcdef0123")).token()).contains("0123456789abcdef0123");
+        assertThat(read(Map.of("camel.server.host", "0.0.0.0")).token()).as("no server, nothing to refuse").isEmpty();
     }
 
     @Test

@@ -27,7 +27,10 @@ final class Launcher {
             "  set -- ${stat##*) }",
             "  ticks=${20}",
             "fi",
-            "printf 'pid=%s start_ticks=%s started=%s\\n' \"$$\" \"$ticks\" \"$(date +%s)\" > \"$run.pid.tmp\""
+            // the wall-clock second only where /proc gives no start ticks: one process less before the command starts
+            "started=''",
+            "[ -n \"$ticks\" ] || started=$(date +%s)",
+            "printf 'pid=%s start_ticks=%s started=%s\\n' \"$$\" \"$ticks\" \"$started\" > \"$run.pid.tmp\""
                     + " && mv -f \"$run.pid.tmp\" \"$run.pid\" || exit 111",
             "if [ -e \"$run.cancelled\" ]; then",
             "  status=143",
