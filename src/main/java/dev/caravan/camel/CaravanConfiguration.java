@@ -1,6 +1,8 @@
 package dev.caravan.camel;
 
 import dev.caravan.web.BatchApi;
+import dev.caravan.web.Dashboard;
+import dev.caravan.web.EnvironmentsApi;
 import dev.caravan.web.EventStream;
 import dev.caravan.web.HttpSettings;
 import dev.caravan.batches.service.BatchService;
@@ -63,8 +65,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         if (context.getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean).orElse(false)) {
             HttpSettings http = HttpSettings.read(context.getPropertiesComponent()::resolveProperty);
             context.addRoutes(new BatchApi(batches, http));
+            context.addRoutes(new EnvironmentsApi(engine, settings.environments()));
             int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
-            context.addStartupListener((ctx, alreadyStarted) -> EventStream.install(ctx, port, engine));
+            context.addStartupListener((ctx, alreadyStarted) -> {
+                EventStream.install(ctx, port, engine);
+                Dashboard.install(ctx, port);
+            });
         }
         context.getRegistry().bind("pushResults", new PushResults());
         context.getRegistry().bind("submitOutcomes", new SubmitOutcomes());

@@ -54,8 +54,11 @@ public final class EventStream {
             return;
         }
         List<Map<String, Object>> events = TreeEvents.of(clone, paths);
+        // when it was committed, so a page can tell how late it shows a change
+        String committedAt = java.time.Instant.now().toString();
         StringBuilder text = new StringBuilder();
         for (Map<String, Object> e : events) {
+            e.put("committed_at", committedAt);
             try {
                 text.append("event: ").append(e.get("type")).append('\n')
                         .append("data: ").append(BatchApi.JSON.writeValueAsString(e)).append("\n\n");

@@ -1,0 +1,205 @@
+// The dashboard in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core), run by
+// dev.caravan.it.DashboardBrowserTest against a daemon on the shipped config. Every step goes through the pages;
+// the script itself only makes the run_wepp task wait for a flag file (so "running" can be seen) and the flag.
+// Prints one JSON line of figures at the end; any failed expectation exits non-zero with its reason.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const env = process.env;
+const require = createRequire(path.join(env.PLAYWRIGHT_PREFIX, 'package.json'));
+const { chromium } = require('playwright-core');
+const URL = env.CARAVAN_URL;
+const TOKEN = env.CARAVAN_TOKEN;
+const SHOTS = env.SCREENSHOTS;
+const WORK = env.BATCH_WORK;
+const FLAG = env.FLAG_FILE;
+const G = 'wepp-demo';
+const B = 'simple-run';
+const figures = {};
+
+function check(cond, what) {
+  if (!cond) throw new Error('expected: ' + what);
+}
+
+async function apiCall(method, p, body) {
+  const r = await fetch(URL + '/api' + p, { method, headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + TOKEN },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const t = await r.text();
+  check(r.ok, method + ' ' + p + ' answers 2xx, got ' + r.status + ' ' + t);
+  return t ? JSON.parse(t) : null;
+}
+
+// every colour each item button takes, with the page's clock; and the time the abort call was answered
+const RECORDER = () => {
+  window.caravanSeen = {};
+  window.caravanPageId = Math.random();
+  const note = b => {
+    const list = (window.caravanSeen[b.dataset.job] ||= []);
+    if (list.length === 0 || list[list.length - 1].c !== b.className) list.push({ c: b.className, t: performance.now() });
+  };
+  new MutationObserver(ms => {
+    for (const m of ms) {
+      if (m.type === 'attributes' && m.target.dataset && m.target.dataset.job) note(m.target);
+      for (const n of m.addedNodes || []) {
+        if (n.dataset && n.dataset.job) note(n);
+        if (n.querySelectorAll) n.querySelectorAll('button[data-job]').forEach(note);
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  const f = window.fetch;
+  window.fetch = async (...a) => {
+    const r = await f(...a);
+    if (String(a[0]).endsWith('/abort')) window.caravanAbortAnswered = performance.now();
+    return r;
+  };
+};
+
+const browser = await chromium.launch({ executablePath: env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  await context.addInitScript(RECORDER);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', e => problems.push(e.message));
+
+  // --- create: the name rule as you type, the token prompt, upload with analysis, the template preview
+  await page.goto(URL + '/create.html');
+  await page.getByLabel('Group').fill(G);
+  await page.getByLabel('Batch name').fill('ab');
+  await page.waitForFunction(() => document.getElementById('name-check').textContent.includes('batch must be'));
+  await page.getByLabel('Batch name').fill(B);
+  await page.waitForFunction(() => document.getElementById('name-check').textContent === '');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.locator('#token-dialog').waitFor({ state: 'visible' });
+  await page.locator('#token-dialog input').fill(TOKEN);
+  await page.getByRole('button', { name: 'Use token' }).click();
+  await page.waitForFunction(() => !document.getElementById('upload-step').disabled);
+  check(await page.evaluate(() => sessionStorage.getItem('caravan.token')) === TOKEN, 'the token is kept for the tab');
+
+  const batch = await apiCall('GET', `/batches/${G}/${B}`);
+  await apiCall('PUT', `/batches/${G}/${B}/tasks`, { tasks: batch.tasks.map(t => t.name === 'run_wepp'
+    ? { name: t.name, command: `while [ ! -f ${FLAG} ]; do sleep 0.05; done; ${t.command}` } : { name: t.name, command: t.command }) });
+
+  await page.getByLabel('FeatureCollection file').setInputFiles(env.GEOJSON);
+  await page.waitForFunction(() => document.querySelector('#analysis dd[data-key=feature_count]')?.textContent === '3');
+  check(await page.locator('#analysis dd[data-key=epsg]').textContent() === 'EPSG:4326', 'the analysis names EPSG:4326');
+
+  await page.getByLabel('Run-id template').fill("{properties['Region']}");
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#preview tr.dup').length === 2);
+  const dups = await page.locator('#preview tr.dup').evaluateAll(rs => rs.map(r => [r.dataset.index, r.cells[2].textContent]));
+  check(JSON.stringify(dups) === JSON.stringify([['0', 'NW'], ['1', 'NW']]), 'features 0 and 1 highlighted as duplicate NW, got ' + JSON.stringify(dups));
+  check(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled(), 'Run disabled while the template is not valid');
+  await page.screenshot({ path: SHOTS + '/create-duplicates.png', fullPage: true });
+
+  await page.getByLabel('Run-id template').fill("{properties['HucName']}-{properties['Region']}");
+  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.waitForFunction(() => document.getElementById('template-summary').textContent.startsWith('valid'));
+  check(await page.locator('#preview tr.dup, #preview tr.err').count() === 0, 'nothing highlighted once valid');
+  check(await page.locator('#tasks input:checked').count() === 3, 'every task on by default');
+  await page.screenshot({ path: SHOTS + '/create.png', fullPage: true });
+
+  // --- run: the batch page, live from /api/events
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForURL(/batch\.html/);
+  const pageId = await page.evaluate(() => window.caravanPageId);
+  const items = ['Blue_Creek-NW', 'Cedar_Grove-NW', 'Juniper_Basin-SW'];
+  await page.waitForFunction(ids => ids.every(i => document.querySelector(`button[data-job="${i}"]`)?.className === 'c-yellow'),
+    items, { timeout: 20000 });
+  await page.screenshot({ path: SHOTS + '/batch-running.png', fullPage: true });
+
+  // abort one item with the buttons: orange, measured from the answer of the abort call
+  await page.locator('button[data-job="Cedar_Grove-NW"]').click();
+  await page.waitForFunction(() => document.querySelector('#detail-status')?.textContent === 'running');
+  const clicked = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Abort item' }).click();
+  await page.waitForFunction(() => document.querySelector('button[data-job="Cedar_Grove-NW"]').className === 'c-orange');
+  const abort = await page.evaluate(() => {
+    const seen = window.caravanSeen['Cedar_Grove-NW'];
+    return { orangeAt: seen.find(s => s.c === 'c-orange').t, answeredAt: window.caravanAbortAnswered };
+  });
+  figures.abort_click_to_orange_ms = Math.round(abort.orangeAt - clicked);
+  figures.abort_answer_to_orange_ms = Math.max(0, Math.round(abort.orangeAt - abort.answeredAt));
+
+  // the others end: yellow then green, without a reload
+  fs.writeFileSync(FLAG, '');
+  const flagAt = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => ['Blue_Creek-NW', 'Juniper_Basin-SW'].every(i =>
+    document.querySelector(`button[data-job="${i}"]`).className === 'c-green'), null, { timeout: 30000 });
+  const seen = await page.evaluate(() => window.caravanSeen);
+  for (const i of ['Blue_Creek-NW', 'Juniper_Basin-SW']) {
+    const cs = seen[i].map(s => s.c);
+    check(cs.indexOf('c-yellow') >= 0 && cs.indexOf('c-yellow') < cs.lastIndexOf('c-green'), i + ' went yellow then green, saw ' + cs);
+  }
+  figures.flag_to_last_green_ms = Math.round(Math.max(...['Blue_Creek-NW', 'Juniper_Basin-SW']
+    .map(i => seen[i].find(s => s.c === 'c-green').t)) - flagAt);
+  check(await page.evaluate(() => window.caravanPageId) === pageId, 'no reload of the batch page');
+  const lags = await page.evaluate(() => window.caravanLags || []);
+  check(lags.length >= 5, 'state changes arrived as events: ' + lags);
+  figures.commit_to_page_ms_max = Math.max(...lags);
+  figures.commit_to_page_ms_median = lags.slice().sort((a, b) => a - b)[Math.floor(lags.length / 2)];
+  await page.locator('button[data-job="Blue_Creek-NW"]').click();
+  await page.waitForFunction(() => document.getElementById('stdout')?.textContent.length > 0
+    || document.getElementById('stderr')?.textContent.length > 0);
+  await page.screenshot({ path: SHOTS + '/batch.png', fullPage: true });
+
+  // delete the aborted one: the confirmation says files are removed; its button and folder are gone
+  const work = path.join(WORK, G, B, 'Cedar_Grove-NW');
+  const hadFiles = fs.existsSync(work);
+  let confirmText = null;
+  page.once('dialog', d => { confirmText = d.message(); d.accept(); });
+  await page.locator('button[data-job="Cedar_Grove-NW"]').click();
+  await page.getByRole('button', { name: 'Delete selected' }).click();
+  await page.waitForFunction(() => !document.querySelector('button[data-job="Cedar_Grove-NW"]'));
+  check(confirmText && confirmText.includes('removed'), 'the confirmation says files are removed: ' + confirmText);
+  check(hadFiles && !fs.existsSync(work), 'the item had a work folder and it is gone: ' + work);
+
+  // export: the archive downloads and holds the scripts
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export scripts' }).click()]);
+  const archive = path.join(SHOTS, '..', 'dashboard-export.tar.gz');
+  await download.saveAs(archive);
+  const listing = execFileSync('tar', ['tzf', archive]).toString();
+  check(/submit-all\.sh/.test(listing) && /Blue_Creek-NW\.sh/.test(listing), 'the archive has submit-all.sh and the items: ' + listing);
+
+  // overview: the counts of the batch
+  await page.goto(URL + '/');
+  const row = page.locator(`tr[data-batch="${G}/${B}"]`);
+  await row.waitFor();
+  const counts = await row.locator('td[data-state]').evaluateAll(ts => Object.fromEntries(ts.map(t => [t.dataset.state, t.textContent])));
+  check(counts.completed === '2' && counts.aborted === '0' && counts.total === '2', 'overview counts 2 completed of 2: ' + JSON.stringify(counts));
+  const demo = page.locator('#environments tr[data-env="demo"]');
+  await demo.waitFor();
+  check((await demo.textContent()).includes('local'), 'the overview shows the demo environment on the local backend');
+  await page.screenshot({ path: SHOTS + '/overview.png', fullPage: true });
+
+  // a phone width still shows the items
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(URL + `/batch.html?group=${G}&batch=${B}`);
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+  await page.screenshot({ path: SHOTS + '/batch-phone.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // a big batch: the page of its items renders within a second
+  const n = Number(env.BIG_ITEMS || 0);
+  if (n > 0) {
+    const features = Array.from({ length: n }, (_, i) => ({ type: 'Feature', id: i,
+      properties: { n: i }, geometry: { type: 'Point', coordinates: [-116 + i / n, 45] } }));
+    await apiCall('POST', '/batches', { group: G, batch: 'big' });
+    await apiCall('PUT', `/batches/${G}/big/resource`, JSON.stringify({ type: 'FeatureCollection', features }));
+    const t0 = Date.now();
+    await page.goto(URL + `/batch.html?group=${G}&batch=big`);
+    await page.waitForFunction(k => document.querySelectorAll('#items button').length === k, n, { timeout: 60000 });
+    figures.big_items = n;
+    figures.big_page_load_ms = Date.now() - t0;
+    figures.big_render_ms = Math.round(await page.evaluate(() => window.caravanRenderMs));
+    figures.big_all_drawn_ms = Math.round(await page.evaluate(() => window.caravanAllDrawnMs));
+    figures.big_api_answer_ms = Math.round(await page.evaluate(() => window.caravanFetchMs));
+    await page.screenshot({ path: SHOTS + '/batch-big.png' });
+  }
+  check(problems.length === 0, 'no errors in the pages: ' + problems.join('; '));
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(figures));

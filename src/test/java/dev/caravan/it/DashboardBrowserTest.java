@@ -1,0 +1,145 @@
+package dev.caravan.it;
+
+import dev.caravan.emulators.slack.SlackEmulator;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowTest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real headless browser: Debian's Chromium driven by playwright-core (node) through
+ * src/test/browser/dashboard-scenario.mjs, against a daemon on the shipped configuration (paths, ports, Slack
+ * endpoint and token overridden). Create from simple.geojson with the duplicate NW shown, run, colours turning
+ * yellow then green without reload, abort (orange), delete (files gone), export, overview counts; the figures of
+ * the 10,000-item page and of a state change. Screenshots in target/screenshots. Skips, saying why, without
+ * node, /usr/bin/chromium or playwright-core in target/browser (.ci/run installs them).
+ */
+@FlowTest
+class DashboardBrowserTest {
+
+    static final Path PLAYWRIGHT = Path.of("target/browser").toAbsolutePath();
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final int BIG = Integer.parseInt(System.getenv().getOrDefault("DASHBOARD_BIG_ITEMS", "10000"));
+
+    @TempDir
+    static Path dir;
+    static SlackEmulator slack;
+    static DaemonHarness daemon;
+    static String url;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        slack = new SlackEmulator();
+        Map<String, String> p = BatchDaemon.settings(dir, BatchDaemon.emptyRemote(dir), slack.url());
+        // the daemon runs its own cycles as shipped: the page is watched, nothing here drives a cycle
+        p.remove("caravan.triggers.enabled");
+        url = "http://127.0.0.1:" + p.get("camel.server.port");
+        daemon = DaemonHarness.start(dir, p);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        slack.close();
+    }
+
+    @Test
+    void thePagesAreServedFromTheJarAsTheyAreBesideTheApi() throws Exception {
+        HttpResponse<String> index = HTTP.send(get("/"), HttpResponse.BodyHandlers.ofString());
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(index.body()).contains("<script type=\"module\" src=\"overview.js\">");
+        HttpResponse<byte[]> png = HTTP.send(get("/icon.png"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(png.body()).as("a binary asset byte for byte").isEqualTo(Files.readAllBytes(Path.of("src/main/resources/web/icon.png")));
+        HttpResponse<String> js = HTTP.send(get("/batch.js"), HttpResponse.BodyHandlers.ofString());
+        assertThat(js.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("javascript"));
+        assertThat(HTTP.send(get("/no-such-page.html"), HttpResponse.BodyHandlers.ofString()).statusCode()).as("a page not shipped").isBetween(400, 499);
+        assertThat(HTTP.send(get("/..%2Fpom.xml"), HttpResponse.BodyHandlers.ofString()).body()).doesNotContain("<project");
+
+        HttpResponse<String> envs = HTTP.send(get("/api/environments"), HttpResponse.BodyHandlers.ofString());
+        assertThat(envs.statusCode()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> list = new ObjectMapper().readValue(envs.body(), java.util.List.class);
+        assertThat(list).anySatisfy(e -> assertThat(e).containsEntry("name", "demo").containsEntry("backend", "local")
+                .containsEntry("in_flight", 0).containsEntry("paused", false).containsEntry("health", "ok"));
+        assertThat(HTTP.send(get("/api/batches"), HttpResponse.BodyHandlers.ofString()).statusCode()).as("the API still answers").isEqualTo(200);
+        HttpResponse<String> report = HTTP.send(get("/report"), HttpResponse.BodyHandlers.ofString());
+        assertThat(report.statusCode()).as("so does /report (empty tree: no content)").isIn(200, 204);
+        assertThat(report.body()).doesNotContain("<html");
+    }
+
+    @Test
+    void theDashboardDrivesABatchFromCreateToExportLive() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": apt-get install chromium (.ci/run does)");
+        Assumptions.assumeTrue(Files.isDirectory(PLAYWRIGHT.resolve("node_modules/playwright-core")),
+                "no playwright-core in " + PLAYWRIGHT + ": npm install --prefix target/browser playwright-core (.ci/run does)");
+        Assumptions.assumeTrue(onPath("node"), "no node on the PATH");
+
+        Path shots = Files.createDirectories(Path.of("target/screenshots").toAbsolutePath());
+        HttpResponse<byte[]> css = HTTP.send(get("/app.css"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(css.body()).as("served byte for byte from the jar")
+                .isEqualTo(Files.readAllBytes(Path.of("src/main/resources/web/app.css")));
+
+        ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/browser/dashboard-scenario.mjs").toAbsolutePath().toString())
+                .redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("PLAYWRIGHT_PREFIX", PLAYWRIGHT.toString());
+        env.put("CARAVAN_URL", url);
+        env.put("CARAVAN_TOKEN", BatchDaemon.TOKEN);
+        env.put("SCREENSHOTS", shots.toString());
+        env.put("BATCH_WORK", dir.resolve("batches").toString());
+        env.put("FLAG_FILE", dir.resolve("wepp-flag").toString());
+        env.put("GEOJSON", BatchApiTest.GEOJSON.toAbsolutePath().toString());
+        env.put("BIG_ITEMS", Integer.toString(BIG));
+        Process node = pb.start();
+        String out = new String(node.getInputStream().readAllBytes());
+        assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(node.exitValue()).as(out).isZero();
+        String last = out.strip().lines().reduce((a, b) -> b).orElse("{}");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> figures = new ObjectMapper().readValue(last, Map.class);
+        System.out.println("dashboard figures: " + figures);
+        assertThat(((Number) figures.get("commit_to_page_ms_max")).intValue()).as("state change on the page after its commit, ms")
+                .isLessThanOrEqualTo(500);
+        if (BIG > 0) {
+            assertThat(((Number) figures.get("big_render_ms")).intValue()).as("render of a %d-item batch page, ms", BIG)
+                    .isLessThanOrEqualTo(1000);
+        }
+        assertThat(shots.resolve("batch.png")).exists();
+        assertThat(shots.resolve("create-duplicates.png")).exists();
+        assertThat(shots.resolve("overview.png")).exists();
+    }
+
+    private static HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create(url + path)).build();
+    }
+
+    private static boolean onPath(String program) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
