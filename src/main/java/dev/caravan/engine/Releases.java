@@ -119,7 +119,8 @@ final class Releases {
             ctx.tree.writeExcessiveFailureFlag(env, text);
             ctx.pushNow = true;
         });
-        List<Notification> out = new ArrayList<>(standing(env, paused, flagged, d.notifications()));
+        // a pause is announced by the note below, which names the jobs it holds back (once per change of them)
+        List<Notification> out = new ArrayList<>(standing(env, paused, flagged, paused ? List.of() : d.notifications()));
         if (paused) {
             // which jobs the pause holds back: said once per change of them, not every cycle
             List<JobRef> held = ctx.tree.index().inState(State.BACKLOG).stream()

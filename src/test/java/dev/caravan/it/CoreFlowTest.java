@@ -132,7 +132,7 @@ class CoreFlowTest {
     }
 
     @Test
-    void aMergeConflictStopsTheCycleAndChangesNothing() throws Exception {
+    void aMergeConflictChangesNothingOfTheOperatorsAndSaysSo() throws Exception {
         fx = new FlowFixture(dir, 1);
         Map<String, String> s = fx.settings("local1", 1);
         s.put("caravan.tracking.push-interval", "1h");
@@ -153,7 +153,7 @@ class CoreFlowTest {
         assertThat(FlowFixture.git(fx.tracking(), "rev-parse", "HEAD")).isEqualTo(head);
         assertThat(FlowFixture.git(fx.tracking(), "status", "--porcelain")).isEmpty();
         assertThat(fx.jobsIn("completed")).containsExactly("job.0001");
-        Poll.until("CRITICAL conflict", Duration.ofSeconds(10), () -> fx.slack.anyContains(":fire: CRITICAL: cycle stopped: merging main into scheduler would conflict"));
+        Poll.until("CRITICAL conflict", Duration.ofSeconds(10), () -> fx.slack.anyContains(":fire: CRITICAL: merging main into scheduler would conflict"));
         assertThat(String.join("\n", fx.slack.texts())).contains("jobs/PACA-CA/2021-06-20/queued/job.0001/params.json");
     }
 

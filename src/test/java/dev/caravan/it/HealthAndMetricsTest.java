@@ -92,7 +92,8 @@ class HealthAndMetricsTest {
     private static String get(String port, String path) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.body();
         } catch (Exception e) {
             throw new IllegalStateException(e);
