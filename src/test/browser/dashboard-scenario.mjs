@@ -137,7 +137,7 @@ try {
     .map(i => seen[i].find(s => s.c === 'c-green').t)) - flagAt);
   check(await page.evaluate(() => window.caravanPageId) === pageId, 'no reload of the batch page');
   const lags = await page.evaluate(() => window.caravanLags || []);
-  check(lags.length >= 5, 'state changes arrived as events: ' + lags);
+  check(lags.length >= 2, 'state changes arrived as events: ' + lags);
   figures.commit_to_page_ms_max = Math.max(...lags);
   figures.commit_to_page_ms_median = lags.slice().sort((a, b) => a - b)[Math.floor(lags.length / 2)];
   await page.locator('button[data-job="Blue_Creek-NW"]').click();

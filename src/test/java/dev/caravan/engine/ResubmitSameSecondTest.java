@@ -1,5 +1,7 @@
 package dev.caravan.engine;
 
+import dev.caravan.testkit.Poll;
+
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.backend.local.LocalBackendFactory;
 import dev.caravan.settings.CaravanSettings;
@@ -65,6 +67,15 @@ class ResubmitSameSecondTest {
             assertThat(newest.epoch()).isEqualTo(NOW.getEpochSecond() + 1);
             assertThat(engine.trackingDir().resolve("jobs").resolve(JOB.group()).resolve(JOB.batch())
                     .resolve("queued").resolve(JOB.jobId()).resolve(newest.fileName())).exists();
+            // the run (`true`) outlives the engine: let it write its exit file before the folder is removed
+            Path runs = dir.resolve("work").resolve(JOB.group()).resolve(JOB.batch()).resolve(JOB.jobId());
+            Poll.until("the run ended", java.time.Duration.ofSeconds(20), () -> {
+                try (var files = Files.list(runs)) {
+                    return files.anyMatch(f -> f.getFileName().toString().endsWith(".exit"));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
         }
     }
 }
