@@ -105,6 +105,16 @@ try {
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForURL(/batch\.html/);
   const pageId = await page.evaluate(() => window.caravanPageId);
+  // an overview left open in another window (its own browser context, so its own renderer: the batch page's
+  // figures are not its work): its chart follows the commits without a reload
+  const overviewContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await overviewContext.addInitScript(RECORDER);
+  const overview = await overviewContext.newPage();
+  overview.on('pageerror', e => problems.push('overview: ' + e.message));
+  await overview.goto(URL + '/');
+  await overview.locator('#history figure[data-env="demo"]').waitFor();
+  const overviewId = await overview.evaluate(() => window.caravanPageId);
+  const before = Number(await overview.locator('#history figure[data-env="demo"]').getAttribute('data-completed'));
   const items = ['Blue_Creek-NW', 'Cedar_Grove-NW', 'Juniper_Basin-SW'];
   await page.waitForFunction(ids => ids.every(i => document.querySelector(`button[data-job="${i}"]`)?.className === 'c-yellow'),
     items, { timeout: 20000 });
@@ -140,6 +150,17 @@ try {
   check(lags.length >= 2, 'state changes arrived as events: ' + lags);
   figures.commit_to_page_ms_max = Math.max(...lags);
   figures.commit_to_page_ms_median = lags.slice().sort((a, b) => a - b)[Math.floor(lags.length / 2)];
+  // the overview's chart drew the two completions on demo live (throttled), not the abort
+  await overview.waitForFunction(n => document.querySelector('#history figure[data-env="demo"]')?.dataset.completed === String(n),
+    before + 2, { timeout: 15000 });
+  check(await overview.evaluate(() => window.caravanPageId) === overviewId, 'no reload of the overview');
+  const bars = await overview.locator('#history figure[data-env="demo"] svg rect.done').evaluateAll(rs => rs.map(r => Number(r.dataset.n)));
+  check(bars.reduce((a, b) => a + b, 0) === before + 2, 'the chart\'s bars hold the two completions: ' + bars);
+  check(await overview.locator('#history figure[data-env="demo"] svg').getAttribute('role') === 'img'
+    && (await overview.locator('#history figure[data-env="demo"] svg desc').textContent()).includes((before + 2) + ' completions'),
+    'the chart is an image with a text description of its numbers');
+  await overviewContext.close();
+
   await page.locator('button[data-job="Blue_Creek-NW"]').click();
   await page.waitForFunction(() => document.getElementById('stdout')?.textContent.length > 0
     || document.getElementById('stderr')?.textContent.length > 0);
@@ -172,13 +193,34 @@ try {
   const demo = page.locator('#environments tr[data-env="demo"]');
   await demo.waitFor();
   check((await demo.textContent()).includes('local'), 'the overview shows the demo environment on the local backend');
+  // the environment held by its batch barrier says which batch goes first and what waits
+  const barrier = await page.locator('#environments tr[data-env="fw"] [data-gate="barrier"]').textContent();
+  check(barrier.includes('gear.b01') && barrier.includes('1 held back'), 'fw shows its barrier: ' + barrier);
+  // the chart's table: reachable by keyboard, the same totals
+  await page.locator('#history figure[data-env="demo"][data-completed="2"]').waitFor();
+  await page.locator('#history summary').focus();
+  await page.keyboard.press('Enter');
+  const total = await page.locator('#history-table tr[data-bucket="total"]').evaluate(r => [...r.cells].map(c => c.textContent));
+  const heads = await page.locator('#history-table thead th').evaluateAll(hs => hs.map(h => h.textContent));
+  check(total[heads.indexOf('demo completed')] === '2' && total[heads.indexOf('demo failed')] === '0',
+    'the table says demo: 2 completed, 0 failed: ' + heads + ' / ' + total);
   await page.screenshot({ path: SHOTS + '/overview.png', fullPage: true });
 
   // a phone width still shows the items
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(URL + `/batch.html?group=${G}&batch=${B}`);
   await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the batch page fits a phone\'s width');
   await page.screenshot({ path: SHOTS + '/batch-phone.png', fullPage: true });
+  for (const [name, url, ready] of [['overview', '/', '#history figure'], ['create', '/create.html', '#create']]) {
+    await page.goto(URL + url);
+    await page.locator(ready).first().waitFor();
+    await page.screenshot({ path: SHOTS + '/' + name + '-phone.png', fullPage: true });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1 ? [] : [...document.querySelectorAll('body *')]
+      .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)));
+    check(wide.length === 0, name + ' fits a phone\'s width (wide tables scroll in their own box): ' + wide.join(', '));
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // a big batch: the page of its items renders within a second

@@ -49,8 +49,9 @@ public final class EnvironmentsApi extends RouteBuilder {
         });
         rest("/").get("/environments").to("direct:api-environments")
                 .get("/environments/history").to("direct:api-environments-history");
-        from("direct:api-environments").routeId("api-environments").process(e -> BatchApi.json(e, 200, view()));
-        // off the event loop: the first read after a start diffs the window's commits
+        // off the event loop, as every read: this one waits for a running cycle's lock, the history's first read
+        // diffs the window's commits, and meanwhile the event stream must go on
+        from("direct:api-environments").routeId("api-environments").threads(1, 4).process(e -> BatchApi.json(e, 200, view()));
         from("direct:api-environments-history").routeId("api-environments-history").threads(1, 4)
                 .process(e -> BatchApi.json(e, 200, history(e.getMessage().getHeader("hours", String.class),
                         e.getMessage().getHeader("bucket", String.class), Instant.now())));
