@@ -80,10 +80,13 @@ class StateHistoryIcgcTest {
         assertThat(h.commitsDiffed()).isEqualTo(diffed);
 
         // the whole history: the import commit of 14,575 jobs adds, it ends nothing
+        t0 = System.nanoTime();
         StateHistory.Window all = new StateHistory(t).read(Instant.EPOCH, Instant.now().plusSeconds(60));
+        long warm = System.nanoTime() - t0;
         assertThat(all.arrivals()).hasSize(COMMITS);
-        System.out.printf("ICGC history: %d commits, first read %d ms (%.1f ms a commit), cached read %.1f ms%n",
-                COMMITS + 1, first / 1_000_000, first / 1e6 / (COMMITS + 1), cached / 1e6);
+        System.out.printf("ICGC history: %d commits, first read %d ms (JVM cold), an empty cache in a warm JVM %d ms"
+                + " (%.1f ms a commit), cached read %.1f ms%n", COMMITS + 1, first / 1_000_000, warm / 1_000_000,
+                warm / 1e6 / (COMMITS + 2), cached / 1e6);
         assertThat(cached).as("a cached read walks the cache only").isLessThan(first);
     }
 }
