@@ -130,6 +130,9 @@ try {
     const seen = window.caravanSeen['Cedar_Grove-NW'];
     return { orangeAt: seen.find(s => s.c === 'c-orange').t, answeredAt: window.caravanAbortAnswered };
   });
+  // progress with an estimate: one of three ended since the start
+  await page.waitForFunction(() => / left$/.test(document.getElementById('summary').textContent));
+  check(await page.locator('#progress [role=progressbar]').getAttribute('aria-valuenow') === '1', 'the progress bar says 1 ended');
   figures.abort_click_to_orange_ms = Math.round(abort.orangeAt - clicked);
   figures.abort_answer_to_orange_ms = Math.max(0, Math.round(abort.orangeAt - abort.answeredAt));
 
@@ -161,7 +164,17 @@ try {
     'the chart is an image with a text description of its numbers');
   await overviewContext.close();
 
-  await page.locator('button[data-job="Blue_Creek-NW"]').click();
+  // the items by keyboard: one tab stop, arrows move, Enter selects
+  check(await page.locator('#items button[tabindex="0"]').count() === 1, 'the items are one tab stop');
+  await page.locator('#items button[tabindex="0"]').focus();
+  await page.locator('button[data-job="Blue_Creek-NW"]').focus();
+  await page.keyboard.press('End');
+  check(await page.evaluate(() => document.activeElement.dataset.job) === 'Juniper_Basin-SW', 'End moves to the last item');
+  await page.keyboard.press('ArrowLeft');
+  check(await page.evaluate(() => document.activeElement.dataset.job) === 'Cedar_Grove-NW', 'ArrowLeft moves back one');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#detail strong')?.textContent === 'Blue_Creek-NW');
   await page.waitForFunction(() => document.getElementById('stdout')?.textContent.length > 0
     || document.getElementById('stderr')?.textContent.length > 0);
   await page.screenshot({ path: SHOTS + '/batch.png', fullPage: true });
