@@ -105,16 +105,6 @@ try {
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForURL(/batch\.html/);
   const pageId = await page.evaluate(() => window.caravanPageId);
-  // an overview left open in another window (its own browser context, so its own renderer: the batch page's
-  // figures are not its work): its chart follows the commits without a reload
-  const overviewContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await overviewContext.addInitScript(RECORDER);
-  const overview = await overviewContext.newPage();
-  overview.on('pageerror', e => problems.push('overview: ' + e.message));
-  await overview.goto(URL + '/');
-  await overview.locator('#history figure[data-env="demo"]').waitFor();
-  const overviewId = await overview.evaluate(() => window.caravanPageId);
-  const before = Number(await overview.locator('#history figure[data-env="demo"]').getAttribute('data-completed'));
   const items = ['Blue_Creek-NW', 'Cedar_Grove-NW', 'Juniper_Basin-SW'];
   await page.waitForFunction(ids => ids.every(i => document.querySelector(`button[data-job="${i}"]`)?.className === 'c-yellow'),
     items, { timeout: 20000 });
@@ -153,16 +143,6 @@ try {
   check(lags.length >= 2, 'state changes arrived as events: ' + lags);
   figures.commit_to_page_ms_max = Math.max(...lags);
   figures.commit_to_page_ms_median = lags.slice().sort((a, b) => a - b)[Math.floor(lags.length / 2)];
-  // the overview's chart drew the two completions on demo live (throttled), not the abort
-  await overview.waitForFunction(n => document.querySelector('#history figure[data-env="demo"]')?.dataset.completed === String(n),
-    before + 2, { timeout: 15000 });
-  check(await overview.evaluate(() => window.caravanPageId) === overviewId, 'no reload of the overview');
-  const bars = await overview.locator('#history figure[data-env="demo"] svg rect.done').evaluateAll(rs => rs.map(r => Number(r.dataset.n)));
-  check(bars.reduce((a, b) => a + b, 0) === before + 2, 'the chart\'s bars hold the two completions: ' + bars);
-  check(await overview.locator('#history figure[data-env="demo"] svg').getAttribute('role') === 'img'
-    && (await overview.locator('#history figure[data-env="demo"] svg desc').textContent()).includes((before + 2) + ' completions'),
-    'the chart is an image with a text description of its numbers');
-  await overviewContext.close();
 
   // the items by keyboard: one tab stop, arrows move, Enter selects
   check(await page.locator('#items button[tabindex="0"]').count() === 1, 'the items are one tab stop');
@@ -217,7 +197,22 @@ try {
   const heads = await page.locator('#history-table thead th').evaluateAll(hs => hs.map(h => h.textContent));
   check(total[heads.indexOf('demo completed')] === '2' && total[heads.indexOf('demo failed')] === '0',
     'the table says demo: 2 completed, 0 failed: ' + heads + ' / ' + total);
+  const bars = await page.locator('#history figure[data-env="demo"] svg rect.done').evaluateAll(rs => rs.map(r => Number(r.dataset.n)));
+  check(bars.reduce((a, b) => a + b, 0) === 2, 'the chart\'s bars hold the two completions, not the abort: ' + bars);
+  check(await page.locator('#history figure[data-env="demo"] svg').getAttribute('role') === 'img'
+    && (await page.locator('#history figure[data-env="demo"] svg desc').textContent()).includes('2 completions'),
+    'the chart is an image with a text description of its numbers');
   await page.screenshot({ path: SHOTS + '/overview.png', fullPage: true });
+
+  // live: fw's runs end (the barrier lets gear.b02 go after gear.b01), and the open overview draws both
+  // completions and lifts the gate without a reload
+  const overviewId = await page.evaluate(() => window.caravanPageId);
+  fs.writeFileSync(env.FW_FLAG, 'go');
+  await page.waitForFunction(() => document.querySelector('#history figure[data-env="fw"]')?.dataset.completed === '2',
+    null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('#environments tr[data-env="fw"] [data-key="gates"]')?.textContent === 'open',
+    null, { timeout: 30000 });
+  check(await page.evaluate(() => window.caravanPageId) === overviewId, 'no reload of the overview');
 
   // a phone width still shows the items
   await page.setViewportSize({ width: 390, height: 844 });
@@ -235,6 +230,22 @@ try {
     check(wide.length === 0, name + ' fits a phone\'s width (wide tables scroll in their own box): ' + wide.join(', '));
   }
   await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Start at a time: a batch not started gets a schedule from the page, and says so
+  await apiCall('POST', '/batches', { group: G, batch: 'later' });
+  await apiCall('PUT', `/batches/${G}/later/resource`, fs.readFileSync(env.GEOJSON, 'utf8'));
+  await apiCall('POST', `/batches/${G}/later/template`, { template: "{properties['HucName']}-{properties['Region']}" });
+  await page.goto(URL + `/batch.html?group=${G}&batch=later`);
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+  const at = new Date(Date.now() + 3600_000);
+  const local = new Date(at.getTime() - at.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  await page.getByLabel('Start time').fill(local);
+  await page.getByRole('button', { name: 'Start at time' }).click();
+  await page.waitForFunction(() => document.getElementById('summary').textContent.includes('starts at'), null, { timeout: 15000 });
+  const later = await apiCall('GET', `/batches/${G}/later`);
+  check(later.schedule && Math.abs(Date.parse(later.schedule.at) - at.getTime()) < 61000 && !later.started,
+    'the batch is scheduled for the chosen minute and not started: ' + JSON.stringify(later.schedule));
+  await apiCall('DELETE', `/batches/${G}/later/schedule`);
 
   // a big batch: the page of its items renders within a second
   const n = Number(env.BIG_ITEMS || 0);

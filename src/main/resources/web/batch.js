@@ -87,7 +87,9 @@ function summary() {
   }
   document.getElementById('summary').textContent = `${view.environment} · ${total} items · ${ended} ended · `
     + Object.entries(statuses).map(([s, n]) => n + ' ' + s).join(', ')
-    + (view.started ? ' · started' : ' · not started') + (view.schedule ? ' · scheduled ' + JSON.stringify(view.schedule) : '') + left;
+    + (view.started ? ' · started' : ' · not started')
+    + (view.schedule ? ' · starts at ' + new Date(view.schedule.at).toLocaleString()
+      + (view.schedule.fromItem ? ' from ' + view.schedule.fromItem : '') : '') + left;
   document.getElementById('progress').replaceChildren(bar(counts));
 }
 

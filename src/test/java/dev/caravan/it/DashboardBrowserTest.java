@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -27,12 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dashboard in a real headless browser: Debian's Chromium driven by playwright-core (node) through
  * src/test/browser/dashboard-scenario.mjs, against a daemon on the shipped configuration (paths, ports, Slack
  * endpoint and token overridden). Create from simple.geojson with the duplicate NW shown, run, colours turning
- * yellow then green without reload, abort (orange), delete (files gone), export, overview counts, the chart of
- * completions drawn live on an overview left open, an environment held by a batch barrier; the figures of
+ * yellow then green without reload, abort (orange), delete (files gone), export, overview counts, an environment
+ * held by a batch barrier, then its runs ending drawn live on the open overview's chart; the figures of
  * the 10,000-item page and of a state change. Screenshots in target/screenshots. Skips, saying why, without
  * node, /usr/bin/chromium or playwright-core in target/browser (.ci/run installs them).
  */
 @FlowTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the API's look at fw's barrier comes before the scenario lifts it
 class DashboardBrowserTest {
 
     static final Path PLAYWRIGHT = Path.of("target/browser").toAbsolutePath();
@@ -78,6 +82,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1)
     void thePagesAreServedFromTheJarAsTheyAreBesideTheApi() throws Exception {
         HttpResponse<String> index = HTTP.send(get("/"), HttpResponse.BodyHandlers.ofString());
         assertThat(index.statusCode()).isEqualTo(200);
@@ -110,6 +115,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(2)
     void theDashboardDrivesABatchFromCreateToExportLive() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": apt-get install chromium (.ci/run does)");
         Assumptions.assumeTrue(Files.isDirectory(PLAYWRIGHT.resolve("node_modules/playwright-core")),
@@ -130,6 +136,7 @@ class DashboardBrowserTest {
         env.put("SCREENSHOTS", shots.toString());
         env.put("BATCH_WORK", dir.resolve("batches").toString());
         env.put("FLAG_FILE", dir.resolve("wepp-flag").toString());
+        env.put("FW_FLAG", dir.resolve("fw-flag").toString());
         env.put("GEOJSON", BatchApiTest.GEOJSON.toAbsolutePath().toString());
         env.put("BIG_ITEMS", Integer.toString(BIG));
         Process node = pb.start();
