@@ -107,6 +107,22 @@ class IntakeFlowTest {
     }
 
     @Test
+    void aCycleCommitThatTakesInSeveralIntakesListsTheirMessagesInItsBody() throws Exception {
+        fx = new FlowFixture(dir, 1);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 1));
+        intake().add(new Addition(List.of(job("b2", "x1")), Map.of(), Optional.of("[test] first intake\n\nby alice")));
+        intake().add(new Addition(List.of(job("b3", "y1")), Map.of(), Optional.of("[test] second intake")));
+
+        daemon.cycle(); // the cycle releases job.0001 too and commits everything staged at once
+
+        assertThat(lastCommit()).isEqualTo("[scheduler] update job status");
+        String body = FlowFixture.git(fx.tracking(), "log", "-1", "--format=%b");
+        assertThat(body).contains("[test] first intake\n\nby alice").contains("[test] second intake");
+        assertThat(FlowFixture.git(fx.tracking(), "show", "--name-only", "--format=", "HEAD"))
+                .contains("jobs/" + G + "/b2/backlog/x1/params.json", "jobs/" + G + "/b3/backlog/y1/params.json");
+    }
+
+    @Test
     void abortStopsARunningJobAndParksItWhereNothingSchedulesOrCountsIt() throws Exception {
         fx = new FlowFixture(dir, 2);
         Map<String, String> s = fx.settings("local1", 2);
