@@ -208,6 +208,24 @@ public final class GitRepo implements AutoCloseable {
 
     private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(60);
 
+    /**
+     * Writers of the index in this process: an intake stages under the engine's lock while the commit route commits
+     * outside it, and JGit's commit does not wait for an index.lock another thread holds, it fails. The commit route
+     * takes this lock around its commit ({@link #holdIndexForCommit}), staging takes it too.
+     */
+    private final java.util.concurrent.locks.ReentrantLock indexWriters = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Keeps this process's staging out of the index until {@link #releaseIndexAfterCommit}, on the same thread. */
+    public void holdIndexForCommit() {
+        indexWriters.lock();
+    }
+
+    public void releaseIndexAfterCommit() {
+        if (indexWriters.isHeldByCurrentThread()) {
+            indexWriters.unlock();
+        }
+    }
+
     /** Puts exactly these paths (files or whole folders, present or gone) into the index. */
     public void stage(Collection<String> paths) {
         if (paths.isEmpty()) {
@@ -215,6 +233,7 @@ public final class GitRepo implements AutoCloseable {
         }
         Repository r = git.getRepository();
         Path top = workTree();
+        indexWriters.lock();
         try (ObjectInserter ins = r.newObjectInserter()) {
             DirCache dc = lockIndex(r);
             try {
@@ -242,6 +261,8 @@ public final class GitRepo implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage changes in " + top, e);
+        } finally {
+            indexWriters.unlock();
         }
     }
 
