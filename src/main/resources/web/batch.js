@@ -40,6 +40,8 @@ async function load() {
   document.getElementById('title').textContent = group + ' / ' + batch;
   const box = document.getElementById('items');
   const run = ++drawing;
+  // a redraw keeps the keyboard where it was: the item that had the focus gets it back once drawn
+  let focused = box.contains(document.activeElement) ? document.activeElement.dataset.job : null;
   buttons.clear();
   box.replaceChildren();
   models = view.items;
@@ -52,6 +54,13 @@ async function load() {
       frag.append(b);
     }
     box.append(frag);
+    const b = focused && buttons.get(focused);
+    if (b) {
+      focused = null;
+      box.querySelectorAll('button[tabindex="0"]').forEach(x => { x.tabIndex = -1; });
+      b.tabIndex = 0;
+      b.focus();
+    }
   };
   append(0, FIRST);
   summary();
