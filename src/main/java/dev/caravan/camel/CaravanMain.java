@@ -53,13 +53,15 @@ public final class CaravanMain {
         return main;
     }
 
-    /** For commands that run and exit: no triggers, no HTTP server, no route reloading. */
+    /** For commands that run and exit: no triggers, no HTTP server, no metrics, no route reloading. */
     static Main forOneShot(Optional<Path> config) {
         Main main = forCommand(config);
         main.addOverrideProperty("caravan.triggers.enabled", "false");
         main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
+        // nothing scrapes a process without a server; counting 15,000 jobs for it would wait for the tree's first read
+        main.addOverrideProperty("camel.metrics.enabled", "false");
         // no trigger ever fires here, so there is no job to wait for; waiting would cost up to half a second while
         // Quartz's idle worker threads notice the stop
         main.addOverrideProperty("camel.component.quartz.interrupt-jobs-on-shutdown", "true");

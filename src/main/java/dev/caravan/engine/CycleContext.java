@@ -56,7 +56,7 @@ final class CycleContext {
     final Instant opened = Instant.now();
     /** Whether this process holds the clone's cycle lock (leadership, or a one-shot's lock): set by who knows. */
     volatile java.util.function.BooleanSupplier holdsCycleLock;
-    ObjectId indexedHead;
+    volatile ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
     /** Paths staged since the last commit, for those who follow commits ({@link Engine#onCommit}). */
@@ -122,9 +122,33 @@ final class CycleContext {
         return clock.instant();
     }
 
+    /**
+     * The first read of the tree, started by {@link #readInBackground}: a cycle waits for it before it compares heads
+     * or sends what the read found.
+     */
+    private volatile java.util.concurrent.CompletableFuture<Void> firstRead =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** Reads the tree while the process goes on starting; what it finds goes out with the first cycle. */
+    void readInBackground() {
+        // no lock here: a cycle holding the engine's lock must never wait for this; it waits before taking the lock
+        firstRead = tree.loadInBackground().thenAccept(r -> startProblems.addAll(afterRead(r)));
+    }
+
+    void awaitFirstRead() {
+        try {
+            firstRead.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
     /** Reads the whole tree again: at start, and when someone else changed it. */
     List<Notification> reload() {
-        ScanResult r = tree.load();
+        return afterRead(tree.load());
+    }
+
+    private List<Notification> afterRead(ScanResult r) {
         indexedHead = git.head().orElse(null);
         r.warnings().forEach(w -> LOG.warn("{}", w));
         LOG.info("Tracking tree {}: {} jobs indexed, {} held back", tree.root(), r.index().size(), r.index().held().size());

@@ -89,7 +89,7 @@ public final class Engine implements AutoCloseable {
         CycleContext ctx = new CycleContext(s, git, tree, journal, backends, clock);
         ends.ctx = ctx;
         // what the first read found (bad files, links) goes out with the first cycle, not only to the log
-        ctx.startProblems.addAll(ctx.reload());
+        ctx.readInBackground();
         return new Engine(ctx, polls);
     }
 
@@ -219,6 +219,7 @@ public final class Engine implements AutoCloseable {
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
 
     public List<Notification> beginCycle() {
+        ctx.awaitFirstRead(); // before the lock: the read's last step must not wait for it
         synchronized (ctx) {
             ctx.cycleStart = System.nanoTime();
             ctx.cycleMoves = 0;
@@ -395,6 +396,7 @@ public final class Engine implements AutoCloseable {
      * is kept by its cycles.
      */
     public void refreshView() {
+        ctx.awaitFirstRead();
         synchronized (ctx) {
             if (ctx.holdsCycleLock.getAsBoolean()) {
                 standbySince = null;

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,6 +39,8 @@ public final class TrackingTree implements TreeView {
     private final ParamsReader paramsReader = new ParamsReader();
     private final Set<String> touched = new TreeSet<>();
     private JobIndex index = new JobIndex();
+    /** A read of the tree still under way ({@link #loadInBackground}), or null. */
+    private volatile CompletableFuture<ScanResult> loading;
 
     /**
      * @param dirtyMarker a file written before the first unstaged change, so that a crash between a
@@ -72,13 +76,53 @@ public final class TrackingTree implements TreeView {
 
     /** Reads the whole tree; done at start and after a merge brought other people's changes. */
     public ScanResult load() {
+        awaitLoad();
+        return scan();
+    }
+
+    private ScanResult scan() {
         ScanResult r = new TreeScanner().scan(jobs.toFile());
         index = r.index();
         return r;
     }
 
+    /**
+     * Reads the whole tree on a thread of its own, so that a starting process reads its 15,000 job folders while
+     * Camel starts on the other core; whatever needs the index meanwhile waits for the read.
+     */
+    public CompletableFuture<ScanResult> loadInBackground() {
+        awaitLoad();
+        CompletableFuture<ScanResult> read = new CompletableFuture<>();
+        loading = read;
+        Thread t = new Thread(() -> {
+            try {
+                read.complete(scan());
+            } catch (Throwable e) {
+                read.completeExceptionally(e);
+            }
+        }, "caravan-tree-read");
+        t.setDaemon(true);
+        t.start();
+        return read;
+    }
+
+    private void awaitLoad() {
+        CompletableFuture<ScanResult> read = loading;
+        if (read == null) {
+            return;
+        }
+        try {
+            read.join();
+        } catch (CompletionException e) {
+            // the reader's own error (an unreadable tree), as a read on this thread would have thrown it
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        loading = null;
+    }
+
     @Override
     public JobIndex index() {
+        awaitLoad();
         return index;
     }
 
@@ -101,7 +145,7 @@ public final class TrackingTree implements TreeView {
 
     /** Moves the job folder (an atomic rename) and keeps the index in step. */
     public Transition move(JobRef ref, State to, String reason) {
-        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Job job = index().get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
         Path from = jobDir(job);
         Path dest = dir(ref, to);
         if (Files.exists(dest)) {
@@ -119,21 +163,21 @@ public final class TrackingTree implements TreeView {
             touched.add(rel(from.resolve(f)));
             touched.add(rel(dest.resolve(f)));
         }
-        index.move(ref, to);
-        index.noteState(ref.group(), to);
+        index().move(ref, to);
+        index().noteState(ref.group(), to);
         String env = job.newestRun().map(RunMarker::env).orElse("");
         return new Transition(ref, job.state(), to, env, reason);
     }
 
     public void addMarker(JobRef ref, RunMarker marker) {
-        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Job job = index().get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
         Path file = jobDir(job).resolve(marker.fileName());
         markDirty();
         // No fsync: the submit intent stays until the marker is in place, and a marker lost in a crash is
         // written again from the backend's answer on the next cycle.
         write(file, new byte[0], false);
         touched.add(rel(file));
-        index.addRun(ref, marker);
+        index().addRun(ref, marker);
     }
 
     /** Adds a new job folder with its params.json (import); refuses to overwrite anything. */
@@ -163,7 +207,7 @@ public final class TrackingTree implements TreeView {
             write(a, new byte[0], false);
             touched.add(rel(a));
         }
-        index.put(new Job(ref, state, List.of(), after));
+        index().put(new Job(ref, state, List.of(), after));
     }
 
     /** The state folders on disk that hold a folder of this job, whatever the index says (it may hold some back). */
@@ -179,7 +223,7 @@ public final class TrackingTree implements TreeView {
 
     /** Replaces a job's params.json (new resources for a resubmission). */
     public void writeParams(JobRef ref, byte[] paramsJson) {
-        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Job job = index().get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
         Path p = jobDir(job).resolve(TreeScanner.PARAMS);
         markDirty();
         write(p, paramsJson, false);
@@ -188,14 +232,14 @@ public final class TrackingTree implements TreeView {
 
     /** Removes a job's folder from the tree and the index. */
     public void delete(JobRef ref) {
-        Job job = index.get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
+        Job job = index().get(ref).orElseThrow(() -> new IllegalStateException("job " + ref + " is not in the index"));
         Path dir = jobDir(job);
         markDirty();
         for (String f : listFiles(dir)) {
             touched.add(rel(dir.resolve(f)));
         }
         DemoSeeder.deleteTree(dir);
-        index.remove(ref);
+        index().remove(ref);
     }
 
     @Override
@@ -346,6 +390,7 @@ public final class TrackingTree implements TreeView {
     }
 
     private void markDirty() {
+        awaitLoad(); // every change to the tree comes here first: none lands while a read is under way
         if (touched.isEmpty() && dirtyMarker.isPresent() && !Files.exists(dirtyMarker.get())) {
             writeDurably(dirtyMarker.get(), new byte[0]);
         }

@@ -62,8 +62,27 @@ public final class DaemonProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills every daemon still running and the runs they launched, and waits until they are gone: a process still
+     * writing into the test's folder would make its cleanup fail.
+     */
     @Override
     public void close() {
-        started.forEach(Process::destroyForcibly);
+        List<ProcessHandle> all = new ArrayList<>();
+        for (Process p : started) {
+            p.descendants().forEach(all::add);
+            all.add(p.toHandle());
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("process " + h.pid() + " did not end within 30 s of SIGKILL", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

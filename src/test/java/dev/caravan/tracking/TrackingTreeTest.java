@@ -170,4 +170,22 @@ class TrackingTreeTest {
         assertThat(root.resolve("jobs/excessive_failure.wes.txt")).content().contains("PACA-CA/2021-06-20/job.0001");
         assertThat(tree.takeTouched()).containsExactly("jobs/excessive_failure.wes.txt");
     }
+
+    @Test
+    void aChangeMadeWhileTheTreeIsReadInTheBackgroundWaitsForTheReadAndIsCountedOnce() throws Exception {
+        for (int i = 2; i <= 2000; i++) { // enough folders that the read is still going when the addition comes
+            Path d = Files.createDirectories(root.resolve("jobs/PACA-CA/2021-06-20/backlog/job." + i));
+            Files.writeString(d.resolve("params.json"), PARAMS);
+        }
+        TrackingTree t = new TrackingTree(root, Optional.empty());
+        java.util.concurrent.CompletableFuture<ScanResult> read = t.loadInBackground();
+
+        JobRef added = new JobRef("PACA-CA", "2021-06-20", "job.new");
+        t.addJob(added, State.BACKLOG, PARAMS.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(read).isDone(); // the addition waited for the read instead of racing it
+        assertThat(read.get().warnings()).as("the read never saw a half-made folder").isEmpty();
+        assertThat(t.index().size()).isEqualTo(2001);
+        assertThat(t.index().get(added)).map(Job::state).contains(State.BACKLOG);
+    }
 }
