@@ -46,7 +46,10 @@ final class ItemFiles {
         return root.resolve(ref.group()).resolve(ref.batch()).resolve(RUNNER_DIR).resolve(ref.jobId() + ".sh");
     }
 
-    /** What the item's runner does: its enabled tasks in order, its feature (when it has one) as {@code feature.geojson}. */
+    /**
+     * What the item's runner does: its enabled tasks in order, its feature (when it has one) as {@code feature.geojson},
+     * or its row as {@code row.json}.
+     */
     ItemRun itemRun(BatchDefinition def, String jobId, Optional<Map<String, Object>> feature, boolean force) {
         JobRef ref = new JobRef(def.group(), def.batch(), jobId);
         List<RenderedTask> tasks = BatchService.enabledTasks(def).stream()
@@ -59,7 +62,8 @@ final class ItemFiles {
             run = run.withScratch(Path.of(def.scratch()).resolve(def.group()).resolve(def.batch()).resolve(jobId));
         }
         if (feature.isPresent()) {
-            run = run.withFiles(Map.of("feature.geojson", Json.write(feature.get())));
+            run = run.withFiles(Map.of(ItemSource.payloadFile(def.resource() == null ? null : def.resource().file()),
+                    Json.write(feature.get())));
         }
         return run;
     }
