@@ -212,10 +212,11 @@ public final class GitRepo implements AutoCloseable {
     static final int PACK_FROM = 64;
 
     /**
-     * Puts exactly these paths (files or whole folders, present or gone) into the index, and the index's trees into
-     * the object database, so the commit that follows finds every tree written and writes none. A large stage (an
-     * intake of thousands of jobs) goes into one pack: a loose object per params.json and per job folder's tree
-     * cost thousands of file creations and renames, minutes for 10,000 items on a busy disk.
+     * Puts exactly these paths (files or whole folders, present or gone) into the index. A large stage (an intake of
+     * thousands of jobs) goes into one pack with the index's trees, so the commit that follows finds every tree
+     * written and writes none: a loose object per params.json and per job folder's tree cost thousands of file
+     * creations and renames, minutes for 10,000 items on a busy disk. A small one (a cycle's moves) writes loose
+     * objects and leaves the trees to the commit, outside the engine's lock.
      */
     public void stage(Collection<String> paths) {
         if (paths.isEmpty()) {
@@ -223,7 +224,8 @@ public final class GitRepo implements AutoCloseable {
         }
         Repository r = git.getRepository();
         Path top = workTree();
-        try (ObjectInserter ins = paths.size() >= PACK_FROM ? packInserter(r) : r.newObjectInserter()) {
+        boolean large = paths.size() >= PACK_FROM;
+        try (ObjectInserter ins = large ? packInserter(r) : r.newObjectInserter()) {
             DirCache dc = lockIndex(r);
             try {
                 DirCacheEditor ed = dc.editor();
@@ -244,7 +246,9 @@ public final class GitRepo implements AutoCloseable {
                     }
                 }
                 ed.finish();
-                writeTrees(dc, ins);
+                if (large) {
+                    writeTrees(dc, ins);
+                }
                 ins.flush();
                 dc.write();
                 if (!dc.commit()) {

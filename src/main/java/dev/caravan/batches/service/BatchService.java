@@ -71,6 +71,15 @@ public final class BatchService {
     private final Signals signals;
     private final Clock clock;
     /** The parsed resources of the batches used last, by "group/batch"; see {@link #resource(Loaded)}. */
+    /** The view of each batch asked for, by "group/batch"; see {@link #get}. */
+    private final Map<String, CachedView> views = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, CachedView> eldest) {
+                    return size() > CACHED_VIEWS;
+                }
+            });
+    private static final int CACHED_VIEWS = 32;
     private final Map<String, ItemSource> cache = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -176,10 +185,52 @@ public final class BatchService {
         return get(group, batch);
     }
 
-    /** The batch, its tasks, template state, schedule and every item with its status and colour. */
+    /**
+     * The batch, its tasks, template state, schedule and every item with its status and colour. The view is made
+     * once per change of the index or of the batch's files and kept: a GET of a 10,000-item batch re-reads only the
+     * running items' {@code run_metadata.json} (their "moving" status lives outside the tree).
+     */
     public Map<String, Object> get(String group, String batch) {
-        Loaded l = load(group, batch);
-        return BatchViews.batch(l, items(l), schedule(l), files::metadataStatus);
+        String key = group + "/" + batch;
+        ViewStamp stamp = viewStamp(group, batch);
+        CachedView c = views.get(key);
+        if (c == null || stamp == null || !c.stamp().equals(stamp)) {
+            Loaded l = load(group, batch);
+            List<Job> jobs = items(l);
+            c = new CachedView(stamp, l, jobs, BatchViews.batch(l, jobs, schedule(l), j -> Optional.empty()));
+            if (stamp != null) {
+                views.put(key, c);
+            }
+        }
+        return c.jobs().stream().noneMatch(j -> j.state().equals(State.QUEUED)) ? c.view()
+                : BatchViews.withRunnerStatus(c.view(), c.jobs(), files::metadataStatus);
+    }
+
+    /** What a batch's view is made from: the index as it is, and its files as they are on disk. */
+    private record ViewStamp(long index, List<Object> files) {
+    }
+
+    private record CachedView(ViewStamp stamp, Loaded loaded, List<Job> jobs, Map<String, Object> view) {
+    }
+
+    /** Null when the names cannot be a batch (load says why). */
+    private ViewStamp viewStamp(String group, String batch) {
+        if (!JobRef.isSafeName(group) || !JobRef.isSafeName(batch)) {
+            return null;
+        }
+        return intake.read(t -> {
+            List<Object> stamps = new ArrayList<>();
+            for (String name : List.of(BatchDefinition.FILE, BatchRelease.FILE, Schedule.FILE)) {
+                try {
+                    java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(
+                            t.pathOf(file(group, batch, name)), java.nio.file.attribute.BasicFileAttributes.class);
+                    stamps.add(a.lastModifiedTime() + "/" + a.size() + "/" + a.fileKey());
+                } catch (java.io.IOException e) {
+                    stamps.add("-");
+                }
+            }
+            return new ViewStamp(t.index().version(), stamps);
+        });
     }
 
     /** Deletes the batch and every file it has; refused while anything of it is in flight. */
