@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,15 +69,29 @@ final class ItemFiles {
         return run;
     }
 
-    /** Writes each item's script (job id → its feature), whole or not at all. */
+    /**
+     * Writes each item's script (job id → its feature): a script that exists is replaced whole or not at all; a new
+     * one is written in place (a crash may leave it half written, for an item not yet in the tree, and the next write
+     * replaces it).
+     */
     void writeScripts(BatchDefinition def, Map<String, Optional<Map<String, Object>>> items, boolean force) {
         items.forEach((id, feature) -> {
             JobRef ref = new JobRef(def.group(), def.batch(), id);
             Path p = script(ref);
             try {
                 Files.createDirectories(p.getParent());
+                String script = ItemScript.render(itemRun(def, id, feature, force));
+                try {
+                    // a new item's script: nothing runs it yet, so no temporary file and rename (10,000 of them cost
+                    // seconds on a busy disk)
+                    Files.writeString(p, script, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
+                    return;
+                } catch (java.nio.file.FileAlreadyExistsException exists) {
+                    // replaced whole below: the item may be running it
+                }
                 Path tmp = p.resolveSibling("." + p.getFileName() + ".tmp");
-                Files.writeString(tmp, ItemScript.render(itemRun(def, id, feature, force)), StandardCharsets.UTF_8);
+                Files.writeString(tmp, script, StandardCharsets.UTF_8);
                 Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the script of " + ref + " at " + p, e);
