@@ -120,6 +120,9 @@ try {
     const seen = window.caravanSeen['Cedar_Grove-NW'];
     return { orangeAt: seen.find(s => s.c === 'c-orange').t, answeredAt: window.caravanAbortAnswered };
   });
+  // progress with an estimate: one of three ended since the start
+  await page.waitForFunction(() => / left$/.test(document.getElementById('summary').textContent));
+  check(await page.locator('#progress [role=progressbar]').getAttribute('aria-valuenow') === '1', 'the progress bar says 1 ended');
   figures.abort_click_to_orange_ms = Math.round(abort.orangeAt - clicked);
   figures.abort_answer_to_orange_ms = Math.max(0, Math.round(abort.orangeAt - abort.answeredAt));
 
@@ -140,7 +143,18 @@ try {
   check(lags.length >= 2, 'state changes arrived as events: ' + lags);
   figures.commit_to_page_ms_max = Math.max(...lags);
   figures.commit_to_page_ms_median = lags.slice().sort((a, b) => a - b)[Math.floor(lags.length / 2)];
-  await page.locator('button[data-job="Blue_Creek-NW"]').click();
+
+  // the items by keyboard: one tab stop, arrows move, Enter selects
+  check(await page.locator('#items button[tabindex="0"]').count() === 1, 'the items are one tab stop');
+  await page.locator('#items button[tabindex="0"]').focus();
+  await page.locator('button[data-job="Blue_Creek-NW"]').focus();
+  await page.keyboard.press('End');
+  check(await page.evaluate(() => document.activeElement.dataset.job) === 'Juniper_Basin-SW', 'End moves to the last item');
+  await page.keyboard.press('ArrowLeft');
+  check(await page.evaluate(() => document.activeElement.dataset.job) === 'Cedar_Grove-NW', 'ArrowLeft moves back one');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#detail strong')?.textContent === 'Blue_Creek-NW');
   await page.waitForFunction(() => document.getElementById('stdout')?.textContent.length > 0
     || document.getElementById('stderr')?.textContent.length > 0);
   await page.screenshot({ path: SHOTS + '/batch.png', fullPage: true });
@@ -172,14 +186,66 @@ try {
   const demo = page.locator('#environments tr[data-env="demo"]');
   await demo.waitFor();
   check((await demo.textContent()).includes('local'), 'the overview shows the demo environment on the local backend');
+  // the environment held by its batch barrier says which batch goes first and what waits
+  const barrier = await page.locator('#environments tr[data-env="fw"] [data-gate="barrier"]').textContent();
+  check(barrier.includes('gear.b01') && barrier.includes('1 held back'), 'fw shows its barrier: ' + barrier);
+  // the chart's table: reachable by keyboard, the same totals
+  await page.locator('#history figure[data-env="demo"][data-completed="2"]').waitFor();
+  await page.locator('#history summary').focus();
+  await page.keyboard.press('Enter');
+  const total = await page.locator('#history-table tr[data-bucket="total"]').evaluate(r => [...r.cells].map(c => c.textContent));
+  const heads = await page.locator('#history-table thead th').evaluateAll(hs => hs.map(h => h.textContent));
+  check(total[heads.indexOf('demo completed')] === '2' && total[heads.indexOf('demo failed')] === '0',
+    'the table says demo: 2 completed, 0 failed: ' + heads + ' / ' + total);
+  const bars = await page.locator('#history figure[data-env="demo"] svg rect.done').evaluateAll(rs => rs.map(r => Number(r.dataset.n)));
+  check(bars.reduce((a, b) => a + b, 0) === 2, 'the chart\'s bars hold the two completions, not the abort: ' + bars);
+  check(await page.locator('#history figure[data-env="demo"] svg').getAttribute('role') === 'img'
+    && (await page.locator('#history figure[data-env="demo"] svg desc').textContent()).includes('2 completions'),
+    'the chart is an image with a text description of its numbers');
   await page.screenshot({ path: SHOTS + '/overview.png', fullPage: true });
+
+  // live: fw's runs end (the barrier lets gear.b02 go after gear.b01), and the open overview draws both
+  // completions and lifts the gate without a reload
+  const overviewId = await page.evaluate(() => window.caravanPageId);
+  fs.writeFileSync(env.FW_FLAG, 'go');
+  await page.waitForFunction(() => document.querySelector('#history figure[data-env="fw"]')?.dataset.completed === '2',
+    null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('#environments tr[data-env="fw"] [data-key="gates"]')?.textContent === 'open',
+    null, { timeout: 30000 });
+  check(await page.evaluate(() => window.caravanPageId) === overviewId, 'no reload of the overview');
 
   // a phone width still shows the items
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(URL + `/batch.html?group=${G}&batch=${B}`);
   await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the batch page fits a phone\'s width');
   await page.screenshot({ path: SHOTS + '/batch-phone.png', fullPage: true });
+  for (const [name, url, ready] of [['overview', '/', '#history figure'], ['create', '/create.html', '#create']]) {
+    await page.goto(URL + url);
+    await page.locator(ready).first().waitFor();
+    await page.screenshot({ path: SHOTS + '/' + name + '-phone.png', fullPage: true });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1 ? [] : [...document.querySelectorAll('body *')]
+      .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)));
+    check(wide.length === 0, name + ' fits a phone\'s width (wide tables scroll in their own box): ' + wide.join(', '));
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Start at a time: a batch not started gets a schedule from the page, and says so
+  await apiCall('POST', '/batches', { group: G, batch: 'later' });
+  await apiCall('PUT', `/batches/${G}/later/resource`, fs.readFileSync(env.GEOJSON, 'utf8'));
+  await apiCall('POST', `/batches/${G}/later/template`, { template: "{properties['HucName']}-{properties['Region']}" });
+  await page.goto(URL + `/batch.html?group=${G}&batch=later`);
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true');
+  const at = new Date(Date.now() + 3600_000);
+  const local = new Date(at.getTime() - at.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  await page.getByLabel('Start time').fill(local);
+  await page.getByRole('button', { name: 'Start at time' }).click();
+  await page.waitForFunction(() => document.getElementById('summary').textContent.includes('starts at'), null, { timeout: 15000 });
+  const later = await apiCall('GET', `/batches/${G}/later`);
+  check(later.schedule && Math.abs(Date.parse(later.schedule.at) - at.getTime()) < 61000 && !later.started,
+    'the batch is scheduled for the chosen minute and not started: ' + JSON.stringify(later.schedule));
+  await apiCall('DELETE', `/batches/${G}/later/schedule`);
 
   // a big batch: the page of its items renders within a second
   const n = Number(env.BIG_ITEMS || 0);

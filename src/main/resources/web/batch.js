@@ -18,6 +18,8 @@ function itemButton(i) {
   b.dataset.job = i.job_id;
   paint(b, i.status, i.colour);
   b.setAttribute('aria-pressed', i.job_id === selected ? 'true' : 'false');
+  // one item in the tab order (the selected one, else the first): arrows move between them, Tab leaves the list
+  b.tabIndex = i.job_id === selected || (!selected && buttons.size === 0) ? 0 : -1;
   return b;
 }
 
@@ -38,6 +40,8 @@ async function load() {
   document.getElementById('title').textContent = group + ' / ' + batch;
   const box = document.getElementById('items');
   const run = ++drawing;
+  // a redraw keeps the keyboard where it was: the item that had the focus gets it back once drawn
+  let focused = box.contains(document.activeElement) ? document.activeElement.dataset.job : null;
   buttons.clear();
   box.replaceChildren();
   models = view.items;
@@ -50,6 +54,13 @@ async function load() {
       frag.append(b);
     }
     box.append(frag);
+    const b = focused && buttons.get(focused);
+    if (b) {
+      focused = null;
+      box.querySelectorAll('button[tabindex="0"]').forEach(x => { x.tabIndex = -1; });
+      b.tabIndex = 0;
+      b.focus();
+    }
   };
   append(0, FIRST);
   summary();
@@ -78,12 +89,16 @@ function summary() {
   const ended = counts.completed + counts.failed + counts.aborted;
   let left = '';
   if (view.started_at && ended > 0 && ended < total) {
-    const spent = Date.now() - Date.parse(view.started_at);
-    left = ' · about ' + Math.round(spent / ended * (total - ended) / 60000) + ' min left';
+    // the pace so far: time since the start per ended item, times the items left
+    const s = (Date.now() - Date.parse(view.started_at)) / ended * (total - ended) / 1000;
+    left = ' · about ' + (s < 90 ? Math.max(1, Math.round(s)) + ' s' : s < 5400 ? Math.round(s / 60) + ' min'
+      : (s / 3600).toFixed(1) + ' h') + ' left';
   }
   document.getElementById('summary').textContent = `${view.environment} · ${total} items · ${ended} ended · `
     + Object.entries(statuses).map(([s, n]) => n + ' ' + s).join(', ')
-    + (view.started ? ' · started' : ' · not started') + (view.schedule ? ' · scheduled ' + JSON.stringify(view.schedule) : '') + left;
+    + (view.started ? ' · started' : ' · not started')
+    + (view.schedule ? ' · starts at ' + new Date(view.schedule.at).toLocaleString()
+      + (view.schedule.fromItem ? ' from ' + view.schedule.fromItem : '') : '') + left;
   document.getElementById('progress').replaceChildren(bar(counts));
 }
 
@@ -91,6 +106,8 @@ async function select(jobId) {
   if (selected && buttons.get(selected)) buttons.get(selected).setAttribute('aria-pressed', 'false');
   selected = jobId;
   buttons.get(jobId)?.setAttribute('aria-pressed', 'true');
+  document.querySelectorAll('#items button[tabindex="0"]').forEach(x => { x.tabIndex = -1; });
+  if (buttons.get(jobId)) buttons.get(jobId).tabIndex = 0;
   const detail = document.getElementById('detail');
   try {
     const [item, out, err] = await Promise.all([api('GET', base + '/items/' + encodeURIComponent(jobId)),
@@ -119,6 +136,8 @@ function onJob(ev) {
     models.splice(at, 1);
     b?.remove();
     buttons.delete(e.job_id);
+    const first = document.querySelector('#items button');
+    if (b?.tabIndex === 0 && first) first.tabIndex = 0; // the list stays reachable by Tab
   } else {
     const status = STATE_STATUS[e.state] || e.state;
     Object.assign(models[at], { state: e.state, status, colour: COLOURS[status] || 'grey' });
@@ -149,6 +168,21 @@ function needSelected() {
   return selected;
 }
 
+// arrow keys within the items: left/right one item, up/down one row, Home/End the ends
+document.getElementById('items').addEventListener('keydown', ev => {
+  const b = ev.target.closest('button[data-job]');
+  if (!b) return;
+  const list = [...document.getElementById('items').children];
+  const at = list.indexOf(b);
+  let cols = 1;
+  while (cols < list.length && list[cols].offsetTop === list[0].offsetTop) cols++;
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + cols, ArrowUp: at - cols, Home: 0, End: list.length - 1 }[ev.key];
+  if (to === undefined || to < 0 || to >= list.length) return;
+  ev.preventDefault();
+  b.tabIndex = -1;
+  list[to].tabIndex = 0;
+  list[to].focus();
+});
 document.getElementById('items').addEventListener('click', ev => {
   const b = ev.target.closest('button[data-job]');
   if (b) select(b.dataset.job);

@@ -13,6 +13,10 @@ api('GET', '/openapi.json').then(spec => {
   checkName();
 }).catch(() => {});
 
+// the environments to choose from, as the API lists them
+api('GET', '/environments').then(envs => $('environment').append(...envs.map(e =>
+  el('option', { value: e.name }, e.name + ' (' + e.backend + ')')))).catch(() => {});
+
 function checkName() {
   const msg = [];
   for (const f of ['group', 'batch']) {

@@ -1,16 +1,30 @@
-// Overview: every group x batch of the tree (whatever made it) with its items per state and a progress bar,
-// refreshed when /api/events says a job or a batch changed.
+// Overview: every environment with its gates, the chart of completions and failures per environment, and every
+// group x batch of the tree (whatever made it) with its items per state and a progress bar; refreshed when
+// /api/events says a job, a batch or a gate changed (the chart at most every few seconds).
 import { api, el, say, bar } from './api.js';
+import { drawHistory } from './chart.js';
 
 const ORDER = ['backlog', 'queued', 'completed', 'failed', 'aborted'];
+const CHART_EVERY_MS = 3000;
+
+function gates(e) {
+  const out = [];
+  if (e.paused) out.push(el('span', { class: 'gate error', 'data-gate': 'paused' }, 'paused'));
+  if (e.excessive_failure) out.push(el('span', { class: 'gate error', 'data-gate': 'excessive_failure' }, 'excessive failures'));
+  if (e.barrier_batch) {
+    out.push(el('span', { class: e.barrier_held ? 'gate held' : 'gate', 'data-gate': 'barrier',
+      title: 'batch barrier: releases only from this batch until every job of it has ended' },
+    'barrier: batch ' + e.barrier_batch + ' first' + (e.barrier_held ? ', ' + e.barrier_held + ' held back' : '')));
+  }
+  return out.length ? out : ['open'];
+}
 
 async function environments() {
   const envs = await api('GET', '/environments');
   document.querySelector('#environments tbody').replaceChildren(...envs.map(e => el('tr', { 'data-env': e.name },
-    el('td', {}, e.name), el('td', {}, e.backend),
+    el('th', { scope: 'row' }, e.name), el('td', {}, e.backend),
     el('td', { 'data-key': 'in_flight' }, e.in_flight + ' / ' + (e.max_parallel_runs > 0 ? e.max_parallel_runs : '∞')),
-    el('td', { class: e.paused || e.excessive_failure ? 'error' : null },
-      [e.paused ? 'paused' : null, e.excessive_failure ? 'excessive failures' : null].filter(Boolean).join(', ') || 'open'),
+    el('td', { 'data-key': 'gates' }, gates(e)),
     el('td', { class: e.health === 'ok' ? null : 'error' }, e.health),
     el('td', {}, e.last_cycle_age_s === null ? 'none yet' : e.last_cycle_age_s + ' s ago'))));
 }
@@ -31,6 +45,12 @@ async function load() {
   say(list.length + ' batches');
 }
 
+const windowSelect = document.getElementById('history-window');
+async function chart() {
+  const [hours, bucket] = windowSelect.value.split(':');
+  await drawHistory(document.getElementById('history'), hours, bucket);
+}
+
 let pending = null;
 function soon() {
   // many events of one commit arrive together: one reload for them
@@ -38,8 +58,23 @@ function soon() {
   pending = setTimeout(() => { pending = null; load().catch(e => say(e.message, true)); }, 100);
 }
 
+let chartPending = null;
+let chartAt = 0;
+function chartSoon() {
+  // a busy scheduler commits every few hundred ms: the chart follows at most every CHART_EVERY_MS
+  if (chartPending) return;
+  chartPending = setTimeout(() => {
+    chartPending = null;
+    chartAt = Date.now();
+    chart().catch(e => say(e.message, true));
+  }, Math.max(100, chartAt + CHART_EVERY_MS - Date.now()));
+}
+
 load().catch(e => say(e.message, true));
+chartAt = Date.now();
+chart().catch(e => say(e.message, true));
+windowSelect.addEventListener('change', () => { chartAt = Date.now(); chart().catch(e => say(e.message, true)); });
 const events = new EventSource('/api/events');
-events.addEventListener('job', soon);
+events.addEventListener('job', () => { soon(); chartSoon(); });
 events.addEventListener('batch', soon);
 events.addEventListener('gate', soon);

@@ -302,6 +302,19 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Around the commit route's commit, which runs outside the engine's lock: an intake staging meanwhile waits for it
+     * instead of making it fail on the index lock. Never takes the engine's lock, so an intake holding that lock and
+     * waiting for the index cannot deadlock with it.
+     */
+    public void beginCommit() {
+        ctx.git.holdIndexForCommit();
+    }
+
+    public void endCommit() {
+        ctx.git.releaseIndexAfterCommit();
+    }
+
     public void committed() {
         synchronized (ctx) {
             repo.committed();

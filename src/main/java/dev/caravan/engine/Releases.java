@@ -305,10 +305,13 @@ final class Releases {
 
     EnvironmentGates gatesOf(String env) {
         Environment e = ctx.settings.environments().get(env);
+        List<Job> backlog = ctx.tree.index().inState(State.BACKLOG);
         Optional<String> barrier = EnvironmentKeys.batchBarrier(e)
-                ? BatchBarrier.currentBatch(ctx.tree.index().inFlight(env), ctx.tree.index().inState(State.BACKLOG),
-                j -> mayRelease(j, env)) : Optional.empty();
-        return new EnvironmentGates(ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env), barrier);
+                ? BatchBarrier.currentBatch(ctx.tree.index().inFlight(env), backlog, j -> mayRelease(j, env)) : Optional.empty();
+        // the same count the barrier's INFO lists: what this environment would release but for the barrier
+        int held = barrier.map(b -> (int) backlog.stream().filter(j -> mayRelease(j, env) && !j.ref().batch().equals(b)).count())
+                .orElse(0);
+        return new EnvironmentGates(ctx.tree.isPaused(env), ctx.tree.hasExcessiveFailureFlag(env), barrier, held);
     }
 
     /** A backlog job this environment could release were no gate closed. */

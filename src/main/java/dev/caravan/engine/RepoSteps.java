@@ -131,9 +131,12 @@ final class RepoSteps {
         return !ctx.pendingMessages.isEmpty();
     }
 
-    /** An intake's own message when only it staged something; the cycle's otherwise. */
+    /**
+     * An intake's own message when only it staged something; the cycle's otherwise, with the intakes' messages in
+     * its body, so that history still says who added what when a cycle's commit took several intakes in.
+     */
     String commitMessage() {
-        return ctx.pendingMessages.size() == 1 ? ctx.pendingMessages.iterator().next() : CycleContext.CYCLE_COMMIT;
+        return CommitMessages.combine(committing.isEmpty() ? ctx.pendingMessages : committing);
     }
 
     void committed() {

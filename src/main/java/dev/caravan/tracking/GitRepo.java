@@ -208,6 +208,24 @@ public final class GitRepo implements AutoCloseable {
 
     private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(60);
 
+    /**
+     * Writers of the index in this process: an intake stages under the engine's lock while the commit route commits
+     * outside it, and JGit's commit does not wait for an index.lock another thread holds, it fails. The commit route
+     * takes this lock around its commit ({@link #holdIndexForCommit}), staging takes it too.
+     */
+    private final java.util.concurrent.locks.ReentrantLock indexWriters = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Keeps this process's staging out of the index until {@link #releaseIndexAfterCommit}, on the same thread. */
+    public void holdIndexForCommit() {
+        indexWriters.lock();
+    }
+
+    public void releaseIndexAfterCommit() {
+        if (indexWriters.isHeldByCurrentThread()) {
+            indexWriters.unlock();
+        }
+    }
+
     /** From this many paths on, a stage writes one pack instead of a loose object file per blob and tree. */
     static final int PACK_FROM = 64;
 
@@ -225,6 +243,7 @@ public final class GitRepo implements AutoCloseable {
         Repository r = git.getRepository();
         Path top = workTree();
         boolean large = paths.size() >= PACK_FROM;
+        indexWriters.lock();
         try (ObjectInserter ins = large ? packInserter(r) : r.newObjectInserter()) {
             DirCache dc = lockIndex(r);
             try {
@@ -259,6 +278,8 @@ public final class GitRepo implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage changes in " + top, e);
+        } finally {
+            indexWriters.unlock();
         }
     }
 

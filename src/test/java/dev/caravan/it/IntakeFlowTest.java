@@ -107,6 +107,56 @@ class IntakeFlowTest {
     }
 
     @Test
+    void aCycleCommitThatTakesInSeveralIntakesListsTheirMessagesInItsBody() throws Exception {
+        fx = new FlowFixture(dir, 1);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 1));
+        intake().add(new Addition(List.of(job("b2", "x1")), Map.of(), Optional.of("[test] first intake\n\nby alice")));
+        intake().add(new Addition(List.of(job("b3", "y1")), Map.of(), Optional.of("[test] second intake")));
+
+        daemon.cycle(); // the cycle releases job.0001 too and commits everything staged at once
+
+        assertThat(lastCommit()).isEqualTo("[scheduler] update job status");
+        String body = FlowFixture.git(fx.tracking(), "log", "-1", "--format=%b");
+        assertThat(body).contains("[test] first intake\n\nby alice").contains("[test] second intake");
+        assertThat(FlowFixture.git(fx.tracking(), "show", "--name-only", "--format=", "HEAD"))
+                .contains("jobs/" + G + "/b2/backlog/x1/params.json", "jobs/" + G + "/b3/backlog/y1/params.json");
+    }
+
+    @Test
+    void intakesStagingWhileTheCommitRouteCommitsNeitherFailNorLoseAJob() throws Exception {
+        fx = new FlowFixture(dir, 1);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 1));
+        int n = 60;
+        java.util.concurrent.atomic.AtomicBoolean adding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.CompletableFuture<Integer> commits = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            int made = 0;
+            try (ProducerTemplate pt = daemon.context().createProducerTemplate()) {
+                while (adding.get()) {
+                    pt.requestBody("direct:commit", (Object) null); // an API call's intake racing the cycle's commit
+                    made++;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return made;
+        });
+        try {
+            for (int i = 0; i < n; i++) {
+                IntakeOutcome o = intake().add(new Addition(List.of(job("race", "r" + i)), Map.of(),
+                        Optional.of("[test] r" + i)));
+                assertThat(o.refused()).isEmpty();
+            }
+        } finally {
+            adding.set(false);
+        }
+        assertThat(commits.get(60, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+        commit();
+        assertThat(FlowFixture.git(fx.tracking(), "status", "--porcelain")).isBlank();
+        assertThat(FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD", "jobs/" + G + "/race").lines())
+                .hasSize(n);
+    }
+
+    @Test
     void abortStopsARunningJobAndParksItWhereNothingSchedulesOrCountsIt() throws Exception {
         fx = new FlowFixture(dir, 2);
         Map<String, String> s = fx.settings("local1", 2);
