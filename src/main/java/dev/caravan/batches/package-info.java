@@ -10,6 +10,10 @@
  *   <li>{@code geojson}: {@link dev.caravan.batches.geojson.GeoJsonReader} (size limit while reading,
  *   FeatureCollection checks, WEPPcloud's checksum: sha256 of Python's {@code json.dumps(data,
  *   sort_keys=True)}) and {@link dev.caravan.batches.geojson.GeoJsonAnalyzer}.</li>
+ *   <li>{@code rows}: a batch made from CSV, JSON-array or JSON-lines rows, read by {@code import}'s reader
+ *   ({@code intake.InputRows}): {@link dev.caravan.batches.rows.UploadFormat} (which format an upload is in),
+ *   {@link dev.caravan.batches.rows.RowsReader} and {@link dev.caravan.batches.rows.RowsAnalysis}. In a run-id
+ *   template over rows, {@code properties} and {@code feature} are both the row.</li>
  *   <li>{@code template}: {@link dev.caravan.batches.template.RunIdTemplate} (WEPPcloud's template rules
  *   over a hand-written parser and evaluator of a Python expression subset) and
  *   {@link dev.caravan.batches.template.RunIdValidator} (every feature, WEPPcloud's answer).</li>

@@ -31,8 +31,9 @@ final class BatchCommand {
                                                 a new batch (not started)
               show GROUP/BATCH                  the batch and its items, with status and colour
               delete GROUP/BATCH                the batch and every file of it (refused while it runs)
-              resource GROUP/BATCH --file F.geojson
-                                                upload the GeoJSON; prints its analysis
+              resource GROUP/BATCH --file F.geojson|F.csv|F.json|F.jsonl [--format geojson|csv|json|jsonl]
+                                                upload the GeoJSON or the rows (one item per feature or row, the
+                                                format by the file's ending unless --format says); prints the analysis
               template GROUP/BATCH --template T validate the run-id template over every feature and keep it
               tasks GROUP/BATCH [--tasks FILE.json] [--directives task=on,task=off]
               start GROUP/BATCH [--from-item ID] [--at ISO|HH:MM] [--force-rebuild]
@@ -50,7 +51,7 @@ final class BatchCommand {
             """;
 
     private static final Set<String> VALUED = Set.of("config", "batch-config", "env", "tasks", "parallel", "file",
-            "template", "directives", "from-item", "at", "stream", "tail", "out");
+            "template", "directives", "from-item", "at", "stream", "tail", "out", "format");
     private static final Set<String> FLAGS = Set.of("help", "force-rebuild");
     private static final Set<String> READS = Set.of("list", "show", "item", "log", "export");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -79,8 +80,10 @@ final class BatchCommand {
             case "show" -> s -> s.get(g, b);
             case "delete" -> s -> s.delete(g, b);
             case "resource" -> s -> {
-                try (InputStream in = Files.newInputStream(Path.of(o.required("file")))) {
-                    return s.putResource(g, b, in);
+                Path file = Path.of(o.required("file"));
+                try (InputStream in = Files.newInputStream(file)) {
+                    return s.putResource(g, b, in, new BatchService.UploadHint(o.value("format").orElse(null),
+                            String.valueOf(file.getFileName()), null));
                 }
             };
             case "template" -> s -> s.template(g, b, o.required("template"));

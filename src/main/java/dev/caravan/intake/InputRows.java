@@ -32,9 +32,10 @@ import java.util.Locale;
  * {@code .ndjson}, or a {@code .json} whose first non-space character is <code>{</code>), or a JSON array
  * of objects ({@code .json} starting with {@code [}). The whole file is read (at most
  * {@link #MAX_BYTES}) and checked before anything is returned; every error names the file and the
- * line (and, for an array, the element).
+ * line (and, for an array, the element). Imports and batches made from rows ({@code batches.rows}) both read
+ * through here, so a file that imports is a file that makes a batch.
  */
-final class InputRows {
+public final class InputRows {
 
     /** Larger inputs are refused: an import is a list of work items, not a data set. */
     static final long MAX_BYTES = 64L << 20;
@@ -54,16 +55,23 @@ final class InputRows {
      *
      * @param where "line 5", or "element [2] (line 7)" for a JSON array
      */
-    record Row(String where, ObjectNode fields) {
+    public record Row(String where, ObjectNode fields) {
     }
 
     private InputRows() {
     }
 
     static List<Row> read(Path file) {
-        String name = file.toString();
-        String text = decode(file, readBytes(file));
-        String lower = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT);
+        return read(readBytes(file), file.toString());
+    }
+
+    /**
+     * Rows of bytes already in memory (an upload); {@code name} says the format by its ending, as a file's name
+     * does, and names the input in every error.
+     */
+    public static List<Row> read(byte[] bytes, String name) {
+        String text = decode(name, bytes);
+        String lower = name.toLowerCase(Locale.ROOT);
         List<Row> rows;
         if (lower.endsWith(".csv")) {
             rows = csv(text, name);
@@ -112,7 +120,7 @@ final class InputRows {
     }
 
     /** Strict UTF-8 (a leading byte-order mark is dropped); a bad byte is reported with its line. */
-    private static String decode(Path file, byte[] bytes) {
+    private static String decode(String file, byte[] bytes) {
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

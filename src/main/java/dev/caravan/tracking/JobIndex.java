@@ -24,6 +24,10 @@ import java.util.TreeSet;
  */
 public final class JobIndex {
 
+    /** Versions are unique across indexes: a tree read again gets a new index whose version no earlier one had. */
+    private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
+
+    private long version = VERSIONS.incrementAndGet();
     private final Map<JobRef, Job> jobs = new HashMap<>();
     private final Map<State, NavigableSet<JobRef>> byState = new TreeMap<>();
     private final Map<JobRef, String> held = new TreeMap<>();
@@ -32,7 +36,20 @@ public final class JobIndex {
     /** Every state folder seen per group, even empty ones, so the report can list them. */
     private final Map<String, java.util.Set<State>> statesSeen = new TreeMap<>();
 
+    /**
+     * Changes whenever a job is added, moved, removed, held or released, or gets a run: what a view made from the index
+     * (a batch's items) may be kept against.
+     */
+    public long version() {
+        return version;
+    }
+
+    private void changed() {
+        version = VERSIONS.incrementAndGet();
+    }
+
     void put(Job job) {
+        changed();
         Job old = jobs.put(job.ref(), job);
         if (old != null) {
             byState.get(old.state()).remove(old.ref());
@@ -50,6 +67,7 @@ public final class JobIndex {
     }
 
     void remove(JobRef ref) {
+        changed();
         Job old = jobs.remove(ref);
         if (old != null) {
             byState.get(old.state()).remove(ref);
@@ -58,10 +76,12 @@ public final class JobIndex {
     }
 
     void hold(JobRef ref, String reason) {
+        changed();
         held.merge(ref, reason, (a, b) -> a + "; " + b);
     }
 
     void release(JobRef ref) {
+        changed();
         held.remove(ref);
     }
 

@@ -74,7 +74,9 @@ public final class BatchApi extends RouteBuilder {
         change("create", e -> created(e, service.create(body(e))));
         read("get", e -> service.get(g(e), b(e)));
         change("delete", e -> service.delete(g(e), b(e)));
-        change("resource", e -> service.putResource(g(e), b(e), upload(e)));
+        change("resource", e -> service.putResource(g(e), b(e), upload(e), new BatchService.UploadHint(
+                e.getMessage().getHeader("format", String.class), e.getMessage().getHeader("filename", String.class),
+                e.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class))));
         change("template", e -> service.template(g(e), b(e), template(e)));
         change("tasks", e -> service.tasks(g(e), b(e), body(e)));
         change("start", e -> service.start(g(e), b(e), body(e)));

@@ -61,4 +61,21 @@ class BatchNamesTest {
     void unsafeItemIds(String id) {
         assertThat(BatchNames.isSafeItemId(id)).isFalse();
     }
+
+    /** The hand-written check is the documented rule, regex and all, on random names over the characters that matter. */
+    @org.junit.jupiter.api.Test
+    void itemIdCheckIsTheDocumentedRule() {
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,126}[A-Za-z0-9._-])?");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        String chars = "aZ09._- /\\\u0000ü$";
+        for (int n = 0; n < 20_000; n++) {
+            int len = r.nextInt(0, 8) == 0 ? r.nextInt(120, 132) : r.nextInt(0, 6);
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < len; k++) {
+                b.append(chars.charAt(r.nextInt(chars.length())));
+            }
+            String id = b.toString();
+            assertThat(BatchNames.isSafeItemId(id)).as("'%s'", id).isEqualTo(rule.matcher(id).matches() && !id.contains(".."));
+        }
+    }
 }

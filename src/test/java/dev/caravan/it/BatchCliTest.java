@@ -9,6 +9,7 @@ import dev.caravan.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -55,6 +56,26 @@ class BatchCliTest {
             CliTest.Result item = caravan("batch", "item", "wepp-demo/cli-run", "blue-creek", "--config", c);
             assertThat(item.out()).as(item.err()).contains("\"colour\" : \"green\"");
             assertThat(dir.resolve("batches/wepp-demo/cli-run/blue-creek/wepp.out")).hasContent("2");
+
+            // rows: a JSON-lines file, its format by its name; a CSV with an open quote is refused with its line
+            Path jsonl = Files.writeString(dir.resolve("samples.jsonl"), "{\"sample\": \"s-1\"}\n{\"sample\": \"s-2\"}\n");
+            assertThat(caravan("batch", "create", "rows-demo/cli-rows", "--config", c).code()).isZero();
+            CliTest.Result rows = caravan("batch", "resource", "rows-demo/cli-rows", "--file", jsonl.toString(), "--config", c);
+            assertThat(rows.code()).as(rows.err()).isZero();
+            assertThat(rows.out()).contains("\"format\" : \"jsonl\"").contains("\"row_count\" : 2");
+            assertThat(caravan("batch", "template", "rows-demo/cli-rows", "--template", "{properties['sample']}",
+                    "--config", c).out()).contains("\"is_valid\" : true");
+            assertThat(caravan("batch", "start", "rows-demo/cli-rows", "--config", c).code()).isZero();
+            Poll.until("the rows ran", Duration.ofSeconds(60), () -> {
+                caravan("cycle", "--once", "--config", c);
+                return caravan("batch", "show", "rows-demo/cli-rows", "--config", c).out().contains("\"succeeded\" : 2");
+            });
+            assertThat(dir.resolve("batches/rows-demo/cli-rows/s-2/row.json")).exists();
+            Path badCsv = Files.writeString(dir.resolve("bad.csv"), "a,b\n1,\"2\n");
+            CliTest.Result refused = caravan("batch", "resource", "rows-demo/cli-rows", "--file", badCsv.toString(), "--config", c);
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).contains("resource.csv, line 2: unterminated quote");
+            assertThat(dir.resolve("tracking/jobs/rows-demo/cli-rows/resource.csv")).doesNotExist();
 
             CliTest.Result bad = caravan("batch", "create", "wepp-demo/_base", "--config", c);
             assertThat(bad.code()).isEqualTo(1);

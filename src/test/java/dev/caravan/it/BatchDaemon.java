@@ -90,12 +90,21 @@ public final class BatchDaemon implements AutoCloseable {
     }
 
     public Answer call(String method, String path, Object body, String token) {
+        return call(method, path, body, token, "application/json");
+    }
+
+    /** An upload with its own media type. */
+    public Answer upload(String path, byte[] body, String contentType) {
+        return call("PUT", path, body, TOKEN, contentType);
+    }
+
+    public Answer call(String method, String path, Object body, String token, String contentType) {
         try {
             byte[] bytes = body == null ? new byte[0] : body instanceof byte[] b ? b : body instanceof String s
                     ? s.getBytes() : JSON.writeValueAsBytes(body);
             HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api" + path))
                     .method(method, bytes.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes))
-                    .header("Content-Type", "application/json");
+                    .header("Content-Type", contentType);
             if (token != null) {
                 r.header("Authorization", "Bearer " + token);
             }

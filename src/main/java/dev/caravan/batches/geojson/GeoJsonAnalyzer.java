@@ -100,11 +100,22 @@ public final class GeoJsonAnalyzer {
     }
 
     static Map<String, String> schema(List<Map<String, Object>> features) {
-        Map<String, String> schema = new LinkedHashMap<>();
+        List<Map<?, ?>> props = new ArrayList<>(features.size());
         for (Map<String, Object> feature : features) {
-            if (!(feature.get("properties") instanceof Map<?, ?> props)) {
-                continue;
+            if (feature.get("properties") instanceof Map<?, ?> p) {
+                props.add(p);
             }
+        }
+        return attributeSchema(props);
+    }
+
+    /**
+     * Each key's type over these objects (a feature's properties, a row), in the order keys first appear: one of
+     * WEPPcloud's type names, or {@code mixed} when the objects differ.
+     */
+    public static Map<String, String> attributeSchema(List<? extends Map<?, ?>> objects) {
+        Map<String, String> schema = new LinkedHashMap<>();
+        for (Map<?, ?> props : objects) {
             for (Map.Entry<?, ?> e : props.entrySet()) {
                 String type = typeOf(e.getValue());
                 schema.merge((String) e.getKey(), type, (old, now) -> old.equals(now) ? old : "mixed");

@@ -9,12 +9,11 @@ import dev.caravan.batches.export.ClusterExport;
 import dev.caravan.batches.export.ExportItem;
 import dev.caravan.batches.export.ExportRequest;
 import dev.caravan.batches.export.SlurmResources;
-import dev.caravan.batches.geojson.GeoJsonAnalysis;
-import dev.caravan.batches.geojson.GeoJsonAnalyzer;
 import dev.caravan.batches.geojson.GeoJsonReader;
-import dev.caravan.batches.geojson.GeoJsonResource;
+import dev.caravan.batches.rows.RowsFormat;
+import dev.caravan.batches.rows.RowsReader;
+import dev.caravan.batches.rows.UploadFormat;
 import dev.caravan.batches.template.RunIdValidation;
-import dev.caravan.batches.template.RunIdValidator;
 import dev.caravan.engine.Addition;
 import dev.caravan.engine.Intake;
 import dev.caravan.engine.IntakeOutcome;
@@ -71,6 +70,24 @@ public final class BatchService {
     private final ItemFiles files;
     private final Signals signals;
     private final Clock clock;
+    /** The parsed resources of the batches used last, by "group/batch"; see {@link #resource(Loaded)}. */
+    /** The view of each batch asked for, by "group/batch"; see {@link #get}. */
+    private final Map<String, CachedView> views = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, CachedView> eldest) {
+                    return size() > CACHED_VIEWS;
+                }
+            });
+    private static final int CACHED_VIEWS = 32;
+    private final Map<String, ItemSource> cache = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ItemSource> eldest) {
+                    return size() > CACHED_RESOURCES;
+                }
+            });
+    private static final int CACHED_RESOURCES = 8;
 
     public BatchService(Intake intake, BatchSettings settings, Map<String, Environment> envs, Path localWorkDir,
                         Signals signals, Clock clock) {
@@ -168,10 +185,52 @@ public final class BatchService {
         return get(group, batch);
     }
 
-    /** The batch, its tasks, template state, schedule and every item with its status and colour. */
+    /**
+     * The batch, its tasks, template state, schedule and every item with its status and colour. The view is made
+     * once per change of the index or of the batch's files and kept: a GET of a 10,000-item batch re-reads only the
+     * running items' {@code run_metadata.json} (their "moving" status lives outside the tree).
+     */
     public Map<String, Object> get(String group, String batch) {
-        Loaded l = load(group, batch);
-        return BatchViews.batch(l, items(l), schedule(l), files::metadataStatus);
+        String key = group + "/" + batch;
+        ViewStamp stamp = viewStamp(group, batch);
+        CachedView c = views.get(key);
+        if (c == null || stamp == null || !c.stamp().equals(stamp)) {
+            Loaded l = load(group, batch);
+            List<Job> jobs = items(l);
+            c = new CachedView(stamp, l, jobs, BatchViews.batch(l, jobs, schedule(l), j -> Optional.empty()));
+            if (stamp != null) {
+                views.put(key, c);
+            }
+        }
+        return c.jobs().stream().noneMatch(j -> j.state().equals(State.QUEUED)) ? c.view()
+                : BatchViews.withRunnerStatus(c.view(), c.jobs(), files::metadataStatus);
+    }
+
+    /** What a batch's view is made from: the index as it is, and its files as they are on disk. */
+    private record ViewStamp(long index, List<Object> files) {
+    }
+
+    private record CachedView(ViewStamp stamp, Loaded loaded, List<Job> jobs, Map<String, Object> view) {
+    }
+
+    /** Null when the names cannot be a batch (load says why). */
+    private ViewStamp viewStamp(String group, String batch) {
+        if (!JobRef.isSafeName(group) || !JobRef.isSafeName(batch)) {
+            return null;
+        }
+        return intake.read(t -> {
+            List<Object> stamps = new ArrayList<>();
+            for (String name : List.of(BatchDefinition.FILE, BatchRelease.FILE, Schedule.FILE)) {
+                try {
+                    java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(
+                            t.pathOf(file(group, batch, name)), java.nio.file.attribute.BasicFileAttributes.class);
+                    stamps.add(a.lastModifiedTime() + "/" + a.size() + "/" + a.fileKey());
+                } catch (java.io.IOException e) {
+                    stamps.add("-");
+                }
+            }
+            return new ViewStamp(t.index().version(), stamps);
+        });
     }
 
     /** Deletes the batch and every file it has; refused while anything of it is in flight. */
@@ -184,9 +243,11 @@ public final class BatchService {
             throw BatchProblem.conflict("batch " + l.key() + " cannot be deleted: " + d.refusals());
         }
         Map<TreeFile, Optional<String>> gone = new LinkedHashMap<>();
-        for (String name : List.of(BatchDefinition.FILE, BatchRelease.FILE, RESOURCE_FILE, Schedule.FILE)) {
+        for (String name : List.of(BatchDefinition.FILE, BatchRelease.FILE, Schedule.FILE)) {
             gone.put(file(group, batch, name), Optional.empty());
         }
+        ItemSource.files().forEach(name -> gone.put(file(group, batch, name), Optional.empty()));
+        cache.remove(l.key());
         intake.keep(t -> gone, Optional.of("batches: delete " + l.key()));
         List<String> warnings = files.deleteBatch(group, batch);
         signals.requestCycle(l.def().environment());
@@ -199,33 +260,51 @@ public final class BatchService {
 
     // --- resource, template, tasks ----------------------------------------------------------------
 
+    /** {@link #putResource(String, String, InputStream, UploadHint)} of a GeoJSON, or of rows an upload starting with '[' holds. */
+    public Map<String, Object> putResource(String group, String batch, InputStream upload) {
+        return putResource(group, batch, upload, UploadHint.NONE);
+    }
+
     /**
-     * Keeps an uploaded GeoJSON as the batch's resource and answers WEPPcloud's analysis. Without a run-id template
-     * the items are made at once ({@code item-00001}...); with one, the earlier validation is stale until the
-     * template is validated again, which makes the items.
+     * What the caller says of an upload's format (see {@link UploadFormat}): an explicit {@code format}, a file name,
+     * a media type; each may be null.
      */
-    public synchronized Map<String, Object> putResource(String group, String batch, InputStream upload) {
+    public record UploadHint(String format, String fileName, String contentType) {
+        public static final UploadHint NONE = new UploadHint(null, null, null);
+    }
+
+    /**
+     * Keeps an uploaded GeoJSON, or CSV / JSON / JSON-lines rows, as the batch's resource and answers its analysis
+     * (WEPPcloud's for GeoJSON). Without a run-id template the items are made at once ({@code item-00001}...), one
+     * per feature or row; with one, the earlier validation is stale until the template is validated again, which
+     * makes the items. Bad input changes nothing.
+     */
+    public synchronized Map<String, Object> putResource(String group, String batch, InputStream upload, UploadHint hint) {
         Loaded l = load(group, batch);
         byte[] bytes = GeoJsonReader.readUpload(upload, settings.maxUpload(), "resource");
-        GeoJsonResource resource = GeoJsonReader.parse(bytes, "resource");
-        GeoJsonAnalysis analysis = GeoJsonAnalyzer.analyze(resource);
+        Optional<RowsFormat> rows = UploadFormat.choose(hint.format(), hint.fileName(), hint.contentType(), bytes);
+        ItemSource resource = rows.<ItemSource>map(f -> new ItemSource.Rows(RowsReader.read(bytes, f, "resource")))
+                .orElseGet(() -> new ItemSource.Features(GeoJsonReader.parse(bytes, "resource")));
+        Object analysis = resource.analysis();
         List<Job> jobs = items(l);
         requireNothingInFlight(l, jobs, "change its resource");
-        BatchDefinition def = l.def().withResource(new BatchDefinition.ResourceInfo(RESOURCE_FILE, "resource",
-                resource.checksum(), resource.sizeBytes(), resource.features().size()));
+        BatchDefinition def = l.def().withResource(new BatchDefinition.ResourceInfo(resource.file(), "resource",
+                resource.checksum(), resource.sizeBytes(), resource.count()));
         Map<TreeFile, Optional<String>> f = new LinkedHashMap<>();
-        f.put(file(group, batch, RESOURCE_FILE), Optional.of(new String(bytes, StandardCharsets.UTF_8)));
+        for (String other : ItemSource.files()) {
+            if (!other.equals(resource.file())) {
+                f.put(file(group, batch, other), Optional.empty());
+            }
+        }
+        f.put(file(group, batch, resource.file()), Optional.of(new String(bytes, StandardCharsets.UTF_8)));
         f.put(file(group, batch, BatchDefinition.FILE), Optional.of(Json.write(def)));
         intake.keep(t -> f, Optional.of("batches: resource of " + l.key()));
+        cache.put(l.key(), resource);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("analysis", analysis);
         Loaded now = load(group, batch);
         if (def.template() == null || def.template().isBlank()) {
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < resource.features().size(); i++) {
-                ids.add(String.format("item-%05d", i + 1));
-            }
-            out.put("items", syncItems(now, resource, ids).size());
+            out.put("items", syncItems(now, resource, defaultIds(resource.count())).size());
         } else {
             out.put("template_stale", def.validation() != null && !def.validation().holdsFor(resource.checksum()));
             if (def.validation() == null || !def.validation().holdsFor(resource.checksum())) {
@@ -245,9 +324,9 @@ public final class BatchService {
             throw BatchInputException.field("template", "template is required");
         }
         Loaded l = load(group, batch);
-        GeoJsonResource resource = resource(l).orElseThrow(() -> BatchInputException.field("resource",
-                "batch " + l.key() + " has no resource yet: upload a GeoJSON first"));
-        RunIdValidation v = RunIdValidator.validate(template, resource.features(), resource.checksum());
+        ItemSource resource = resource(l).orElseThrow(() -> BatchInputException.field("resource",
+                "batch " + l.key() + " has no resource yet: upload a GeoJSON or rows first"));
+        RunIdValidation v = resource.validate(template);
         BatchDefinition def = l.def().withTemplate(template, v.stamp());
         intake.keep(t -> Map.of(file(group, batch, BatchDefinition.FILE), Optional.of(Json.write(def))),
                 Optional.of("batches: template of " + l.key()));
@@ -496,20 +575,14 @@ public final class BatchService {
     public synchronized List<Notification> fireDueSchedules() {
         List<Notification> out = new ArrayList<>();
         Instant now = Instant.now(clock);
-        for (String[] gb : managedBatches()) {
-            Loaded l;
-            try {
-                l = load(gb[0], gb[1]);
-            } catch (RuntimeException e) {
-                continue;
-            }
+        for (Loaded l : loadedBatches()) {
             Optional<Schedule> s = schedule(l);
             if (s.isEmpty() || Instant.parse(s.get().at()).isAfter(now)) {
                 continue;
             }
-            intake.keep(t -> Map.of(file(gb[0], gb[1], Schedule.FILE), Optional.empty()), Optional.empty());
+            intake.keep(t -> Map.of(file(l.group(), l.batch(), Schedule.FILE), Optional.empty()), Optional.empty());
             try {
-                startNow(load(gb[0], gb[1]), s.get().fromItem(), s.get().forceRebuild());
+                startNow(load(l.group(), l.batch()), s.get().fromItem(), s.get().forceRebuild());
                 out.add(Notification.info("batch " + l.key() + " started as scheduled for " + s.get().at()));
             } catch (RuntimeException e) {
                 out.add(Notification.warning("batch " + l.key() + " could not start as scheduled for " + s.get().at()
@@ -523,13 +596,7 @@ public final class BatchService {
     /** The summary (total, completed, failed, aborted, time) of each batch that ended since the last call. */
     public synchronized List<Notification> endedBatches() {
         List<Notification> out = new ArrayList<>();
-        for (String[] gb : managedBatches()) {
-            Loaded l;
-            try {
-                l = load(gb[0], gb[1]);
-            } catch (RuntimeException e) {
-                continue;
-            }
+        for (Loaded l : loadedBatches()) {
             if (l.def().startedAt() == null || l.def().endedAt() != null) {
                 continue;
             }
@@ -543,7 +610,7 @@ public final class BatchService {
             }
             Instant end = Instant.now(clock);
             BatchDefinition def = l.def().withRun(l.def().startedAt(), end.toString(), l.def().forceRebuild());
-            intake.keep(t -> Map.of(file(gb[0], gb[1], BatchDefinition.FILE), Optional.of(Json.write(def))),
+            intake.keep(t -> Map.of(file(l.group(), l.batch(), BatchDefinition.FILE), Optional.of(Json.write(def))),
                     Optional.of("batches: " + l.key() + " ended"));
             out.add(BatchViews.summary(l, jobs, Instant.parse(l.def().startedAt()), end));
             signals.requestCycle(l.def().environment());
@@ -577,6 +644,22 @@ public final class BatchService {
                     .orElse(BatchRelease.notStarted(d.environment(), d.parallel(), List.of()));
             return new Loaded(group, batch, d, r);
         });
+    }
+
+    /**
+     * Every batch people drive that loads; one whose files do not (a broken batch.json an operator is fixing) is left
+     * out here, and its own calls say what is wrong with it.
+     */
+    private List<Loaded> loadedBatches() {
+        List<Loaded> out = new ArrayList<>();
+        for (String[] gb : managedBatches()) {
+            try {
+                out.add(load(gb[0], gb[1]));
+            } catch (RuntimeException e) {
+                LOG.debug("Batch {}/{} left out: {}", gb[0], gb[1], e.getMessage());
+            }
+        }
+        return out;
     }
 
     private List<String[]> managedBatches() {
@@ -619,30 +702,52 @@ public final class BatchService {
         return intake.read(t -> t.read(f)).map(s -> Json.read(s, Schedule.class, f.toString()));
     }
 
-    private Optional<GeoJsonResource> resource(Loaded l) {
-        if (l.def().resource() == null) {
+    /**
+     * The batch's resource, parsed once per upload: kept by batch while its checksum is the one batch.json names
+     * (another daemon's or an operator's upload shows up as a new checksum and is read again).
+     */
+    private Optional<ItemSource> resource(Loaded l) {
+        BatchDefinition.ResourceInfo info = l.def().resource();
+        if (info == null) {
             return Optional.empty();
         }
-        TreeFile f = file(l.group(), l.batch(), RESOURCE_FILE);
+        ItemSource cached = cache.get(l.key());
+        if (cached != null && cached.checksum().equals(info.checksum()) && cached.file().equals(info.file())) {
+            return Optional.of(cached);
+        }
+        String name = info.file() == null ? RESOURCE_FILE : info.file();
+        TreeFile f = file(l.group(), l.batch(), name);
         Optional<String> text = intake.read(t -> t.read(f));
-        return text.map(s -> GeoJsonReader.parse(s.getBytes(StandardCharsets.UTF_8), RESOURCE_FILE));
+        Optional<ItemSource> r = text.map(s -> s.getBytes(StandardCharsets.UTF_8)).map(b -> RowsFormat.ofFile(name)
+                .<ItemSource>map(fmt -> new ItemSource.Rows(RowsReader.read(b, fmt, name)))
+                .orElseGet(() -> new ItemSource.Features(GeoJsonReader.parse(b, name))));
+        r.ifPresent(x -> cache.put(l.key(), x));
+        return r;
     }
 
-    /** Each item's feature (by the {@code index} in its params.json), in the items' order. */
+    /** Each item's feature or row (by the {@code index} in its params.json), in the items' order. */
     private Map<String, Optional<Map<String, Object>>> features(Loaded l, List<Job> jobs) {
-        Optional<GeoJsonResource> r = resource(l);
+        Optional<ItemSource> r = resource(l);
         Map<String, Optional<Map<String, Object>>> out = new LinkedHashMap<>();
         for (Job j : jobs) {
             Optional<Map<String, Object>> feature = Optional.empty();
             if (r.isPresent()) {
                 Object index = intake.read(t -> t.readParams(j)).get("index");
-                if (index instanceof Integer i && i >= 0 && i < r.get().features().size()) {
-                    feature = Optional.of(r.get().features().get(i));
+                if (index instanceof Integer i && i >= 0 && i < r.get().count()) {
+                    feature = Optional.of(r.get().payload(i));
                 }
             }
             out.put(j.ref().jobId(), feature);
         }
         return out;
+    }
+
+    private static List<String> defaultIds(int n) {
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(String.format("item-%05d", i + 1));
+        }
+        return ids;
     }
 
     private void checkStartable(Loaded l) {
@@ -668,7 +773,7 @@ public final class BatchService {
      * ran keep their state, backlog items no longer among them are removed; the order follows the batch's
      * {@code order_by} (largest first) or the resource's. New items get their scripts.
      */
-    private List<String> syncItems(Loaded l, GeoJsonResource resource, List<String> ids) {
+    private List<String> syncItems(Loaded l, ItemSource resource, List<String> ids) {
         List<Job> jobs = items(l);
         requireNothingInFlight(l, jobs, "change its items");
         List<JobRef> drop = jobs.stream().filter(j -> j.state().equals(State.BACKLOG)).map(Job::ref).toList();
@@ -680,7 +785,7 @@ public final class BatchService {
                 throw BatchProblem.conflict("batch " + l.key() + ": " + d.refusals());
             }
         }
-        List<Integer> order = ItemOrder.of(resource.features(), l.def().orderBy());
+        List<Integer> order = ItemOrder.of(resource, l.def().orderBy());
         List<String> orderedIds = order.stream().map(ids::get).toList();
         List<NewJob> add = new ArrayList<>();
         for (int i : order) {
@@ -691,15 +796,14 @@ public final class BatchService {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("index", i);
             params.put("run_id", id);
-            Object props = resource.features().get(i).get("properties");
-            params.put("properties", props == null ? Map.of() : props);
+            params.put("properties", resource.properties(i));
             params.put(RUNNER_PARAM, files.script(new JobRef(l.group(), l.batch(), id)).toString());
             add.add(new NewJob(new JobRef(l.group(), l.batch(), id), (Json.write(params)).getBytes(StandardCharsets.UTF_8)));
         }
         Map<String, Optional<Map<String, Object>>> scripts = new LinkedHashMap<>();
         for (int i : order) {
             if (!kept.contains(ids.get(i))) {
-                scripts.put(ids.get(i), Optional.of(resource.features().get(i)));
+                scripts.put(ids.get(i), Optional.of(resource.payload(i)));
             }
         }
         files.writeScripts(l.def(), scripts, false);

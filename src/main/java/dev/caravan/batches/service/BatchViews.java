@@ -68,6 +68,34 @@ final class BatchViews {
         return m;
     }
 
+    /**
+     * A view made without the runner's status, with each running item's status from it ("moving" while its outputs
+     * move in); the view itself is left as it is.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withRunnerStatus(Map<String, Object> view, List<Job> jobs,
+                                                Function<Job, Optional<String>> runnerStatus) {
+        List<Map<String, Object>> items = new ArrayList<>((List<Map<String, Object>>) view.get("items"));
+        Map<String, Integer> statuses = new TreeMap<>((Map<String, Integer>) view.get("statuses"));
+        for (int i = 0; i < jobs.size(); i++) {
+            Job j = jobs.get(i);
+            if (j.state().equals(State.QUEUED)) {
+                Map<String, Object> now = item(j, runnerStatus.apply(j));
+                String before = (String) items.get(i).get("status");
+                if (!before.equals(now.get("status"))) {
+                    statuses.merge(before, -1, Integer::sum);
+                    statuses.remove(before, 0);
+                    statuses.merge((String) now.get("status"), 1, Integer::sum);
+                }
+                items.set(i, now);
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>(view);
+        m.put("statuses", statuses);
+        m.put("items", items);
+        return m;
+    }
+
     static Map<String, Object> tasks(BatchDefinition d) {
         List<Map<String, Object>> out = new ArrayList<>();
         List<String> enabled = BatchService.enabledTasks(d).stream().map(Task::name).toList();

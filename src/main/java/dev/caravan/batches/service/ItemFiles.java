@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,7 +47,10 @@ final class ItemFiles {
         return root.resolve(ref.group()).resolve(ref.batch()).resolve(RUNNER_DIR).resolve(ref.jobId() + ".sh");
     }
 
-    /** What the item's runner does: its enabled tasks in order, its feature (when it has one) as {@code feature.geojson}. */
+    /**
+     * What the item's runner does: its enabled tasks in order, its feature (when it has one) as {@code feature.geojson},
+     * or its row as {@code row.json}.
+     */
     ItemRun itemRun(BatchDefinition def, String jobId, Optional<Map<String, Object>> feature, boolean force) {
         JobRef ref = new JobRef(def.group(), def.batch(), jobId);
         List<RenderedTask> tasks = BatchService.enabledTasks(def).stream()
@@ -59,20 +63,35 @@ final class ItemFiles {
             run = run.withScratch(Path.of(def.scratch()).resolve(def.group()).resolve(def.batch()).resolve(jobId));
         }
         if (feature.isPresent()) {
-            run = run.withFiles(Map.of("feature.geojson", Json.write(feature.get())));
+            run = run.withFiles(Map.of(ItemSource.payloadFile(def.resource() == null ? null : def.resource().file()),
+                    Json.write(feature.get())));
         }
         return run;
     }
 
-    /** Writes each item's script (job id → its feature), whole or not at all. */
+    /**
+     * Writes each item's script (job id → its feature): a script that exists is replaced whole or not at all; a new
+     * one is written in place (a crash may leave it half written, for an item not yet in the tree, and the next write
+     * replaces it).
+     */
     void writeScripts(BatchDefinition def, Map<String, Optional<Map<String, Object>>> items, boolean force) {
         items.forEach((id, feature) -> {
             JobRef ref = new JobRef(def.group(), def.batch(), id);
             Path p = script(ref);
             try {
                 Files.createDirectories(p.getParent());
+                String script = ItemScript.render(itemRun(def, id, feature, force));
+                try {
+                    // a new item's script: nothing runs it yet, so no temporary file and rename (10,000 of them cost
+                    // seconds on a busy disk)
+                    Files.writeString(p, script, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
+                    return;
+                } catch (java.nio.file.FileAlreadyExistsException exists) {
+                    // replaced whole below: the item may be running it
+                }
                 Path tmp = p.resolveSibling("." + p.getFileName() + ".tmp");
-                Files.writeString(tmp, ItemScript.render(itemRun(def, id, feature, force)), StandardCharsets.UTF_8);
+                Files.writeString(tmp, script, StandardCharsets.UTF_8);
                 Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the script of " + ref + " at " + p, e);

@@ -28,4 +28,9 @@ final class Names {
         Object props = feature.get("properties");
         return new Object[] {props instanceof Map ? props : Map.of(), feature, (long) index, (long) index + 1};
     }
+
+    /** The values for one row of a CSV / JSON / JSON-lines resource: {@code properties} and {@code feature} are both the row. */
+    static Object[] ofRow(Map<String, Object> row, int index) {
+        return new Object[] {row, row, (long) index, (long) index + 1};
+    }
 }

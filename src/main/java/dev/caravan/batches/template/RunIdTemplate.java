@@ -148,7 +148,16 @@ public final class RunIdTemplate {
     }
 
     public String render(Map<String, Object> feature, int index, Budget budget) {
-        Scope scope = new Scope(Names.of(feature, index), budget);
+        return render(Names.of(feature, index), budget);
+    }
+
+    /** The template's text for one row of a rows resource: {@code properties} and {@code feature} are the row. */
+    public String renderRow(Map<String, Object> row, int index, Budget budget) {
+        return render(Names.ofRow(row, index), budget);
+    }
+
+    String render(Object[] names, Budget budget) {
+        Scope scope = new Scope(names, budget);
         if (parts.size() == 1 && parts.get(0) instanceof String s) {
             return s;
         }

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Validates a run-id template over every feature, as WEPPcloud's validate_template does, plus the rule
@@ -36,29 +37,43 @@ public final class RunIdValidator {
 
     public static RunIdValidation validate(RunIdTemplate template, List<Map<String, Object>> features,
             String resourceChecksum) {
-        List<String> runIds = new ArrayList<>(features.size());
+        return validate(template, features.size(), i -> Names.of(features.get(i), i), i -> features.get(i).get("id"),
+                resourceChecksum);
+    }
+
+    /**
+     * The same over the rows of a CSV / JSON / JSON-lines resource: {@code properties} and {@code feature} are the
+     * row, and a row has no feature id.
+     */
+    public static RunIdValidation validateRows(String template, List<Map<String, Object>> rows, String resourceChecksum) {
+        return validate(RunIdTemplate.compile(template), rows.size(), i -> Names.ofRow(rows.get(i), i), i -> null,
+                resourceChecksum);
+    }
+
+    private static RunIdValidation validate(RunIdTemplate template, int count, IntFunction<Object[]> names,
+            IntFunction<Object> ids, String resourceChecksum) {
+        List<String> runIds = new ArrayList<>(count);
         List<RunIdValidation.FeatureError> errors = new ArrayList<>();
         List<RunIdValidation.Row> preview = new ArrayList<>();
-        Map<String, List<Integer>> seen = new HashMap<>(features.size() * 2);
+        Map<String, List<Integer>> seen = new HashMap<>(count * 2);
         Map<String, Integer> duplicateOrder = new LinkedHashMap<>();
         int errorCount = 0;
         long totalSteps = 0;
-        for (int index = 0; index < features.size(); index++) {
-            Map<String, Object> feature = features.get(index);
-            Object featureId = feature.get("id");
+        for (int index = 0; index < count; index++) {
+            Object featureId = ids.apply(index);
             String runId = null;
             String error;
             Budget budget = new Budget(Limits.MAX_STEPS);
             try {
-                runId = PyText.strip(template.render(feature, index, budget));
+                runId = PyText.strip(template.render(names.apply(index), budget));
                 error = problem(runId);
             } catch (PyException e) {
                 error = e.pyType().equals("LimitError") ? e.detail() : e.getMessage();
             }
             totalSteps += budget.used();
             if (totalSteps > Limits.MAX_TOTAL_STEPS) {
-                throw new TemplateException("the template costs too much to evaluate over " + features.size()
-                        + " features (more than " + Limits.MAX_TOTAL_STEPS + " steps); simplify it");
+                throw new TemplateException("the template costs too much to evaluate over " + count
+                        + " items (more than " + Limits.MAX_TOTAL_STEPS + " steps); simplify it");
             }
             if (error != null) {
                 errorCount++;
@@ -88,8 +103,8 @@ public final class RunIdValidator {
                     List.copyOf(indexes.subList(0, Math.min(indexes.size(), LISTED)))));
         }
         boolean valid = errorCount == 0 && duplicateOrder.isEmpty();
-        RunIdValidation.Summary summary = new RunIdValidation.Summary(features.size(), errorCount,
-                duplicateOrder.size(), seen.size(), features.size() - errorCount, valid);
+        RunIdValidation.Summary summary = new RunIdValidation.Summary(count, errorCount,
+                duplicateOrder.size(), seen.size(), count - errorCount, valid);
         return new RunIdValidation(template.text(), sha256(template.text()), resourceChecksum, summary,
                 List.copyOf(errors), duplicates, List.copyOf(preview),
                 validationHash(template.text(), resourceChecksum), java.util.Collections.unmodifiableList(runIds));
