@@ -17,11 +17,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,9 +41,11 @@ final class WesSubmitFaults {
 
     static final String ENV = "wes1";
     /** The emulator's runs take a step every this often: QUEUED, INITIALIZING, RUNNING, COMPLETE. */
-    private static final Duration STEP = Duration.ofMillis(300);
+    private static final Duration STEP = Duration.ofMillis(600);
     private static final Duration FAULT_MET = Duration.ofSeconds(90);
     private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(60);
+    /** The job in a {@code POST /runs} body: its {@code caravan_job} tag, in the JSON of the {@code tags} field. */
+    private static final Pattern JOB_TAG = Pattern.compile("\"caravan_job\"\\s*:\\s*\"([^\"]+)\"");
 
     /** One way a submission goes wrong. */
     private record Fault(String name, Consumer<WesEmulator> inject) {
@@ -68,7 +74,7 @@ final class WesSubmitFaults {
     WesSubmitFaults(Path dir, int rounds, FaultTable table) {
         this.dir = dir;
         this.rounds = rounds;
-        this.jobs = 12 + 8 * FAULTS.size() * rounds; // enough backlog that every fault meets real submissions
+        this.jobs = 8 + 5 * FAULTS.size() * rounds; // enough backlog that every fault meets real submissions
         this.table = table;
     }
 
@@ -82,7 +88,7 @@ final class WesSubmitFaults {
             s.put("caravan.tracking.remote", fx.remote.toString());
             s.put("caravan.slack.webhook-url", fx.slack.url());
             s.putAll(emu.environmentSettings(ENV, "caravan-faults", secret, "faults-api-token"));
-            s.put("caravan.env." + ENV + ".max-parallel-runs", "3");
+            s.put("caravan.env." + ENV + ".max-parallel-runs", "2");
             s.put("caravan.env." + ENV + ".excessive-failure-threshold", "0");
             s.put("caravan.env." + ENV + ".poll-interval", "1s"); // the flow, not the polling, is under test
             s.put("caravan.triggers.enabled", "true");
@@ -93,7 +99,7 @@ final class WesSubmitFaults {
             log = dir.resolve("daemon.log");
             Process p = daemons.start(config, log, Map.of());
             steps.scheduleAtFixedRate(emu::advanceAll, STEP.toMillis(), STEP.toMillis(), TimeUnit.MILLISECONDS);
-            Poll.until("the first WES runs recorded", Duration.ofSeconds(120), () -> recorded() >= 3 || !p.isAlive());
+            Poll.until("the first WES runs recorded", Duration.ofSeconds(120), () -> recordedJobs().size() >= 3 || !p.isAlive());
 
             for (Fault f : FAULTS) {
                 Tally t = new Tally();
@@ -135,20 +141,28 @@ final class WesSubmitFaults {
     }
 
     /**
-     * Queues the fault's bad answers, waits until submissions met them all (the fault's end), then until every run the
-     * WES made is recorded in the clone's last commit and a later submission went through (recovered).
+     * Queues the fault's bad answers and waits until submissions met them all (the fault's end), then until every job
+     * whose {@code POST /runs} came while it lasted has its run recorded in the clone's last commit (recovered).
      */
     private void trial(Fault f, Tally t, Process p) throws Exception {
         long twiceBefore = duplicates();
         int posts = fx.slack.posts().size();
+        int before = emu.requests(Kind.SUBMIT).size();
         f.inject().accept(emu);
         Poll.until(f.name() + ": met by submissions", FAULT_MET, () -> emu.pendingFaults(Kind.SUBMIT) == 0 || !p.isAlive());
         Instant ended = Instant.now();
         int cycles = count("Cycle done");
-        int made = emu.runs().size();
+        List<WesEmulator.Request> posted = emu.requests(Kind.SUBMIT);
+        Set<String> hit = new TreeSet<>();
+        posted.subList(before, posted.size()).forEach(r -> {
+            Matcher m = JOB_TAG.matcher(r.bodyText());
+            if (m.find()) {
+                hit.add(m.group(1));
+            }
+        });
         try {
-            Poll.until(f.name() + ": every run recorded and releases going on", RECOVERY_DEADLINE, () -> p.isAlive()
-                    && (emu.runs().size() > made || fx.jobsIn("backlog").isEmpty()) && recorded() == emu.runs().size());
+            Poll.until(f.name() + ": the runs of " + hit + " recorded", RECOVERY_DEADLINE,
+                    () -> p.isAlive() && recordedJobs().containsAll(hit));
             t.recovered(Duration.between(ended, Instant.now()), Math.max(1, count("Cycle done") - cycles));
         } catch (AssertionError e) {
             t.wedges++;
@@ -159,14 +173,18 @@ final class WesSubmitFaults {
         t.alerts(alertsSince(posts));
     }
 
-    /** Runs of the emulator whose id is a run marker in the clone's last commit. */
-    private int recorded() {
+    /** Jobs (by the WES run's {@code caravan_job} tag) with a run whose marker is in the clone's last commit. */
+    private Set<String> recordedJobs() {
+        String tree;
         try {
-            String tree = FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD", "jobs/");
-            return (int) emu.runs().stream().filter(r -> tree.contains("." + ENV + "." + r.runId() + "\n")).count();
+            tree = FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD", "jobs/");
         } catch (Exception e) {
-            return -1; // no commit yet
+            return Set.of(); // no commit yet
         }
+        Set<String> out = new TreeSet<>();
+        emu.runs().stream().filter(r -> tree.contains("." + ENV + "." + r.runId() + "\n"))
+                .forEach(r -> out.add(r.tags().getOrDefault("caravan_job", "?")));
+        return out;
     }
 
     private Map<String, Integer> runsPerJob() {
