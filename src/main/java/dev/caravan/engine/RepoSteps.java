@@ -111,7 +111,9 @@ final class RepoSteps {
         if (!ctx.holdsCycleLock.getAsBoolean()) {
             return List.of();
         }
-        List<Path> removed = GitLocks.removeStale(ctx.git.gitDir(), ctx.opened);
+        List<Path> removed = new ArrayList<>(GitLocks.removeStale(ctx.git.gitDir(), ctx.opened));
+        // a remote on this disk: a kill mid-push leaves the scheduler branch's lock there (never an operator's)
+        ctx.git.localRemoteBranchLock().filter(lock -> GitLocks.removeIfStale(lock, ctx.opened)).ifPresent(removed::add);
         if (removed.isEmpty()) {
             return List.of();
         }

@@ -41,6 +41,17 @@ public final class GitLocks {
         return removed;
     }
 
+    /** Removes {@code lock} if it is a lock file last changed before {@code before}; true when it was removed. */
+    public static boolean removeIfStale(Path lock, Instant before) {
+        try {
+            return isLockFile(lock)
+                    && Files.getLastModifiedTime(lock, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)
+                    && Files.deleteIfExists(lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the stale Git lock " + lock, e);
+        }
+    }
+
     private static List<Path> candidates(Path gitDir) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> top = Files.list(gitDir)) {

@@ -169,6 +169,32 @@ public final class GitRepo implements AutoCloseable {
         return git.getRepository().getDirectory().toPath();
     }
 
+    /**
+     * The scheduler branch's ref lock inside the remote, when the remote is a repository on this machine's disks: a
+     * push to it writes the ref in this process (JGit's local transport), so a SIGKILL mid-push leaves that lock in
+     * the remote. Only the scheduler pushes its branch, so with the cycle lock held an old one is stale. Empty for a
+     * remote over the network, whose server cleans up after a client that went away.
+     */
+    public Optional<Path> localRemoteBranchLock() {
+        String url = git.getRepository().getConfig().getString("remote", REMOTE, "url");
+        Path dir;
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        } else if (url.startsWith("file:")) {
+            try {
+                dir = Path.of(java.net.URI.create(url));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        } else if (DemoSeeder.isLocalPath(url)) {
+            dir = Path.of(url);
+        } else {
+            return Optional.empty();
+        }
+        Path gitDir = Files.isDirectory(dir.resolve(".git")) ? dir.resolve(".git") : dir;
+        return Optional.of(gitDir.resolve("refs/heads/" + branch + ".lock"));
+    }
+
     public Path caravanDir() {
         return git.getRepository().getDirectory().toPath().resolve(Journal.DIR);
     }

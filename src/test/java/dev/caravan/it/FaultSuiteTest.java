@@ -7,7 +7,13 @@ import dev.caravan.testkit.FlowTest;
 import dev.caravan.testkit.GitFixtures;
 import dev.caravan.testkit.Poll;
 import org.eclipse.jgit.api.Git;
+import dev.caravan.it.FaultTable.Row;
+import dev.caravan.it.FaultTable.Tally;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,21 +39,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are injected one after another on the same flow: SIGKILL at random moments, SIGKILL with a stale Git lock left
  * behind, SIGKILL of the leader of two daemons, the remote gone, an operator pushing to main beside every cycle, and
  * Slack down. After each, the tracking clone's HEAD must hold every job in exactly one state folder; at the end every
- * job ran exactly once and {@code git fsck} is clean on the clone and the remote. Prints one table (also written to
- * {@code target/faults.md}).
+ * job ran exactly once and {@code git fsck} is clean on the clone and the remote. A second flow puts a daemon on a WES
+ * environment whose submissions meet 5xx, 429, lost and late answers ({@link WesSubmitFaults}). Prints one table (also
+ * written to {@code target/faults.md}).
  *
- * <p>Short form (CI, the default): {@code faults.trials=15} SIGKILLs, a few minutes. Long form:
- * {@code bench/faults/run} (100 trials, 200 jobs, the remote gone for 30 s).
+ * <p>Short form (CI, the default): {@code faults.trials=15} SIGKILLs and each WES fault once, a few minutes. Long
+ * form: {@code bench/faults/run} (100 trials, 200 jobs, the remote gone for 30 s, each WES fault {@code trials / 20}
+ * times, {@code faults.wes-rounds}).
  */
 @FlowTest
 @Tag("faults")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTest {
 
     private static final int TRIALS = Integer.getInteger("faults.trials", 15);
     private static final int JOBS = Integer.getInteger("faults.jobs", Math.max(60, 6 * TRIALS));
     private static final int REMOTE_GONE_S = Integer.getInteger("faults.remote-gone-seconds", 5);
+    /** Rounds of the WES submit faults (each fault once per round). */
+    private static final int WES_ROUNDS = Integer.getInteger("faults.wes-rounds", Math.max(1, TRIALS / 20));
     private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(60);
-    private static final Pattern JOB_PATH = Pattern.compile("^jobs/[^/]+/[^/]+/([^/]+)/(job\\.\\d+)/params\\.json$");
+    private static final FaultTable TABLE = new FaultTable();
 
     @TempDir
     Path dir;
@@ -61,31 +70,13 @@ class FaultSuiteTest {
     private Path config;
     private int logs;
 
-    /** One line of the table. */
-    private record Row(String fault, int trials, int lost, int twice, int wedges, int alerts, int maxAlertsPerFault,
-                       double maxRecoverSeconds, int maxRecoverCycles) {
-    }
-
-    /** What one fault came to. */
-    private static final class Tally {
-        int trials;
-        int lost;
-        int twice;
-        int wedges;
-        int alerts;
-        int maxAlerts;
-        double maxSeconds;
-        int maxCycles;
-
-        void recovered(Duration took, int cycles) {
-            maxSeconds = Math.max(maxSeconds, took.toMillis() / 1000.0);
-            maxCycles = Math.max(maxCycles, cycles);
-        }
-
-        void alerts(int n) {
-            alerts += n;
-            maxAlerts = Math.max(maxAlerts, n);
-        }
+    /** The table of every flow that ran, printed and written to {@code target/faults.md}. */
+    @AfterAll
+    static void table() throws IOException {
+        String table = TABLE.render();
+        System.out.println(table);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "faults.md"), table);
     }
 
     @AfterEach
@@ -97,6 +88,7 @@ class FaultSuiteTest {
     }
 
     @Test
+    @Order(1)
     void noJobLostNoneRunTwiceNoWedge() throws Exception {
         fx = new FlowFixture(dir, JOBS);
         Map<String, String> s = fx.settings("local1", 4);
@@ -122,12 +114,9 @@ class FaultSuiteTest {
         List<String> ran = fx.runs();
         long twice = ran.size() - ran.stream().distinct().count();
         String fsck = FlowFixture.git(fx.tracking(), "fsck", "--no-progress") + FlowFixture.git(fx.remote, "fsck", "--no-progress");
-        Map<String, Integer> placed = placements(FlowFixture.git(fx.remote, "ls-tree", "-r", "--name-only", "scheduler", "jobs/"));
-        long lost = JOBS - placed.values().stream().filter(n -> n == 1).count();
-        String table = table(rows, ran.stream().distinct().count(), twice, lost, fsck);
-        System.out.println(table);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "faults.md"), table);
+        long lost = FaultTable.lost(fx.remote, "scheduler", JOBS);
+        TABLE.end("local flow", rows, lost, twice, fsck, JOBS + " jobs, " + ran.stream().distinct().count()
+                + " distinct runs in the ledger");
 
         assertThat(rows).allSatisfy(r -> {
             assertThat(r.lost()).as(r.fault() + ": jobs lost").isZero();
@@ -138,6 +127,13 @@ class FaultSuiteTest {
         assertThat(lost).as("jobs lost").isZero();
         assertThat(ran).hasSize(JOBS);
         assertThat(fsck).doesNotContain("error").doesNotContain("missing").doesNotContain("broken");
+    }
+
+    /** A WES answering 5xx, 429, late or not at all to submissions: see {@link WesSubmitFaults}. */
+    @Test
+    @Order(2)
+    void aFaultyWesMakesNoSecondRunAndLosesNoJob() throws Exception {
+        new WesSubmitFaults(dir, WES_ROUNDS, TABLE).run();
     }
 
     // --- the faults -----------------------------------------------------------------------------------
@@ -326,9 +322,7 @@ class FaultSuiteTest {
     }
 
     private void add(String name, Tally t) {
-        Row r = new Row(name, t.trials, t.lost, t.twice, t.wedges, t.alerts, t.maxAlerts, t.maxSeconds, t.maxCycles);
-        rows.add(r);
-        System.out.println("[faults] " + r); // progress, for a long run stopped before its table
+        rows.add(TABLE.add(name, t));
     }
 
     private int duplicatesSince(int ledger) {
@@ -347,19 +341,7 @@ class FaultSuiteTest {
 
     /** Jobs not in exactly one state folder of the clone's last commit. */
     private int lostInHead() throws Exception {
-        Map<String, Integer> placed = placements(FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD", "jobs/"));
-        return (int) (JOBS - placed.values().stream().filter(n -> n == 1).count());
-    }
-
-    private static Map<String, Integer> placements(String lsTree) {
-        Map<String, Integer> placed = new HashMap<>();
-        for (String line : lsTree.split("\n")) {
-            Matcher m = JOB_PATH.matcher(line.strip());
-            if (m.matches()) {
-                placed.merge(m.group(2), 1, Integer::sum);
-            }
-        }
-        return placed;
+        return FaultTable.lost(fx.tracking(), "HEAD", JOBS);
     }
 
     private int alertsSince(int posts) {
@@ -403,18 +385,4 @@ class FaultSuiteTest {
         Thread.sleep(millis);
     }
 
-    private static String table(List<Row> rows, long distinct, long twice, long lost, String fsck) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("| fault | trials | jobs lost | jobs run twice | wedges | alerts (max per fault) | recovery (max s, max cycles) |\n");
-        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (Row r : rows) {
-            sb.append(String.format("| %s | %d | %d | %d | %d | %d (%d) | %.1f s, %d |%n", r.fault(), r.trials(), r.lost(),
-                    r.twice(), r.wedges(), r.alerts(), r.maxAlertsPerFault(), r.maxRecoverSeconds(), r.maxRecoverCycles()));
-        }
-        sb.append(String.format("| **all, at the end** | %d | %d | %d | %d | | git fsck %s |%n",
-                rows.stream().mapToInt(Row::trials).sum(), lost, twice, rows.stream().mapToInt(Row::wedges).sum(),
-                fsck.isBlank() ? "clean" : "said: " + fsck.strip().replace('\n', ' ')));
-        sb.append(String.format("%n%d jobs, %d distinct runs in the ledger%n", JOBS, distinct));
-        return sb.toString();
-    }
 }

@@ -2,15 +2,14 @@ package dev.caravan.it;
 
 import dev.caravan.testkit.FlowTest;
 
+import dev.caravan.testkit.DaemonFlowTest;
 import dev.caravan.testkit.DaemonHarness;
 import dev.caravan.testkit.FlowFixture;
 import dev.caravan.testkit.GitFixtures;
 import dev.caravan.testkit.Poll;
 
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,25 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * INFO log line only. After one push interval a WARNING goes out, once, saying what the operator must do.
  */
 @FlowTest
-class HeldBackEditTest {
-
-    @TempDir
-    Path dir;
-
-    private FlowFixture fx;
-    private DaemonHarness daemon;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        fx.slack.close();
-    }
-
-    private long count(String s) {
-        return fx.slack.texts().stream().filter(t -> t.contains(s)).count();
-    }
+class HeldBackEditTest extends DaemonFlowTest {
 
     @Test
     void oneWarningAfterAPushIntervalThenMergedWhenTheOperatorMerges() throws Exception {

@@ -2,14 +2,13 @@ package dev.caravan.it;
 
 import dev.caravan.testkit.FlowTest;
 
+import dev.caravan.testkit.DaemonFlowTest;
 import dev.caravan.testkit.DaemonHarness;
 import dev.caravan.testkit.FlowFixture;
 import dev.caravan.testkit.Poll;
 
 import dev.caravan.model.State;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,25 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wait; one CRITICAL when it starts, one INFO when it is back, and the commits are pushed then.
  */
 @FlowTest
-class RemoteDownTest {
-
-    @TempDir
-    Path dir;
-
-    private FlowFixture fx;
-    private DaemonHarness daemon;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        fx.slack.close();
-    }
-
-    private long count(String s) {
-        return fx.slack.texts().stream().filter(t -> t.contains(s)).count();
-    }
+class RemoteDownTest extends DaemonFlowTest {
 
     @Test
     void cyclesGoOnLocallyWhileTheRemoteIsGone() throws Exception {

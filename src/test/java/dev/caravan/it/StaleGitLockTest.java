@@ -75,6 +75,38 @@ class StaleGitLockTest {
         assertThat(fx.slack.texts()).noneMatch(t -> t.contains("CRITICAL"));
     }
 
+    /**
+     * A remote on this machine's disk is pushed to in-process: a SIGKILL mid-push (seen in the fault suite) left
+     * {@code remote.git/refs/heads/scheduler.lock}, and every later push was rejected "failed to lock", a CRITICAL
+     * each cycle. The scheduler branch's lock is the scheduler's own; an operator's ({@code main.lock}) is not.
+     */
+    @Test
+    void theSchedulerBranchLockInARemoteOnThisDiskIsRemovedButNotAnOperators() throws Exception {
+        fx = new FlowFixture(dir, 2);
+        daemon = DaemonHarness.start(dir, fx.settings("local1", 2));
+        Path ref = fx.remote.resolve("refs/heads/scheduler.lock");
+        Path operators = fx.remote.resolve("refs/heads/main.lock");
+        leftByACrash(ref);
+        leftByACrash(operators);
+        try (CycleLock held = CycleLock.tryAcquire(fx.tracking()).orElseThrow()) {
+            Poll.until("every job completed and pushed", Duration.ofSeconds(40), () -> {
+                daemon.cycle();
+                try {
+                    return FlowFixture.git(fx.remote, "ls-tree", "-r", "--name-only", "scheduler")
+                            .split("completed/job\\.000\\d/params.json", -1).length == 3;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        assertThat(ref).doesNotExist();
+        assertThat(operators).exists();
+        Poll.until("the warning", Duration.ofSeconds(10), () -> fx.slack.anyContains("removed the stale Git lock"));
+        assertThat(fx.slack.texts()).filteredOn(t -> t.contains("removed the stale Git lock")).singleElement()
+                .satisfies(t -> assertThat(t).contains("WARNING").contains(ref.toString()));
+        assertThat(fx.slack.texts()).noneMatch(t -> t.contains("CRITICAL"));
+    }
+
     @Test
     void withoutTheCycleLockAGitLockIsLeftAlone() throws Exception {
         fx = new FlowFixture(dir, 1);

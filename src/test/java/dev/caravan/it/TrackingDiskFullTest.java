@@ -1,21 +1,18 @@
 package dev.caravan.it;
 
+import dev.caravan.testkit.DaemonFlowTest;
 import dev.caravan.testkit.DaemonHarness;
 import dev.caravan.testkit.FlowFixture;
 import dev.caravan.testkit.FlowTest;
 import dev.caravan.testkit.Poll;
-import org.junit.jupiter.api.AfterEach;
+import dev.caravan.testkit.Tmpfs;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 16.5, the tracking clone's side: its disk full (a real 1 MiB tmpfs, filled up; needs root to mount, else
@@ -23,55 +20,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * there is room (before, the paths a failed staging had taken were dropped and never committed).
  */
 @FlowTest
-class TrackingDiskFullTest {
-
-    @TempDir
-    Path dir;
-
-    private FlowFixture fx;
-    private DaemonHarness daemon;
-    private Path mount;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (fx != null) {
-            fx.slack.close();
-        }
-        if (mount != null) {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
-        }
-    }
-
-    private static void fill(Path file) throws IOException {
-        byte[] block = new byte[4096];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(block);
-                out.flush();
-            }
-        } catch (IOException e) {
-            assertThat(e.getMessage()).contains("No space left on device");
-        }
-    }
+class TrackingDiskFullTest extends DaemonFlowTest {
 
     @Test
     void aFullTrackingDiskIsOneCriticalAndTheMovesAreCommittedOnceThereIsRoom() throws Exception {
         fx = new FlowFixture(dir, 1);
-        Path tracking = Files.createDirectories(fx.tracking());
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tracking.toString())
-                .redirectErrorStream(true).start();
-        assumeTrue(m.waitFor() == 0, "needs root to mount a tmpfs");
-        mount = tracking;
+        Path tracking = closeLast(Tmpfs.mount(fx.tracking(), "1m")).path();
         daemon = DaemonHarness.start(dir, fx.settings("local1", 1));
         daemon.cycle();
         assertThat(fx.jobsIn("queued")).containsExactly("job.0001");
         Poll.until("the job ran", Duration.ofSeconds(20), () -> fx.runs().contains("job.0001"));
 
         Path filler = tracking.resolve("filler");
-        fill(filler);
+        Tmpfs.fill(filler);
         for (int i = 0; i < 6; i++) {
             daemon.cycle();
         }

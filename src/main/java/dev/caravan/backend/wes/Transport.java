@@ -11,12 +11,17 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One HTTP exchange at a time, classified: an answer below 500 is a {@link Reply}; a 5xx, a 429, a timeout or a
  * connection problem is {@link Transient} (worth another try), which also says whether the server may have acted on the
- * request.
+ * request, and how long the server asked to be left alone ({@code Retry-After}, RFC 9110 section 10.2.3, on a 429 or
+ * a 503).
  * Also the jittered exponential backoff between tries. Knows nothing of tokens or WES.
  */
 final class Transport {
@@ -43,14 +48,25 @@ final class Transport {
     /** Worth another try. {@code mayHaveArrived}: the server may have acted (timeout, dropped answer, 5xx). */
     static final class Transient extends Exception {
         private final boolean mayHaveArrived;
+        private final Duration retryAfter; // null: the server said nothing
 
         Transient(String message, boolean mayHaveArrived) {
+            this(message, mayHaveArrived, null);
+        }
+
+        Transient(String message, boolean mayHaveArrived, Duration retryAfter) {
             super(message, null, false, false);
             this.mayHaveArrived = mayHaveArrived;
+            this.retryAfter = retryAfter;
         }
 
         boolean mayHaveArrived() {
             return mayHaveArrived;
+        }
+
+        /** The server's {@code Retry-After}, if it sent one. */
+        Optional<Duration> retryAfter() {
+            return Optional.ofNullable(retryAfter);
         }
     }
 
@@ -94,28 +110,63 @@ final class Transport {
             Thread.currentThread().interrupt();
             throw BackendException.retryable(what + ": interrupted");
         }
+        Duration retryAfter = retryAfter(r.headers().firstValue("Retry-After"));
+        String asked = retryAfter == null ? "" : " (asked to wait " + seconds(retryAfter) + ")";
         if (r.statusCode() >= 500) {
-            throw new Transient(what + ": HTTP " + r.statusCode() + Texts.errorSuffix(r.body()), true);
+            throw new Transient(what + ": HTTP " + r.statusCode() + Texts.errorSuffix(r.body()) + asked, true, retryAfter);
         }
         if (r.statusCode() == 429) { // too many requests: refused before acting, worth another try later
-            throw new Transient(what + ": HTTP 429" + Texts.errorSuffix(r.body()), false);
+            throw new Transient(what + ": HTTP 429" + Texts.errorSuffix(r.body()) + asked, false, retryAfter);
         }
         return new Reply(r.statusCode(), r.body() == null ? "" : r.body());
     }
 
     /** Waits before try number {@code attempt + 1} (attempt counts from 1): jittered, exponential, capped. */
     void backoff(int attempt, String what) throws BackendException {
+        backoff(attempt, what, Optional.empty());
+    }
+
+    /**
+     * As {@link #backoff(int, String)}, but at least what the server asked for: a retry sooner than its
+     * {@code Retry-After} is only refused again. Capped at {@link #MAX_BACKOFF} all the same (a longer wait is the next
+     * cycle's).
+     */
+    void backoff(int attempt, String what, Optional<Duration> asked) throws BackendException {
         long base = backoffBase.toMillis();
-        if (base <= 0) {
+        long wait = 0;
+        if (base > 0) {
+            long full = Math.min(MAX_BACKOFF.toMillis(), base << Math.min(attempt - 1, 20));
+            wait = full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1);
+        }
+        wait = Math.min(MAX_BACKOFF.toMillis(), Math.max(wait, asked.map(Duration::toMillis).orElse(0L)));
+        if (wait <= 0) {
             return;
         }
-        long full = Math.min(MAX_BACKOFF.toMillis(), base << Math.min(attempt - 1, 20));
-        long wait = full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1);
         try {
             Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw BackendException.retryable(what + ": interrupted while waiting to retry");
+        }
+    }
+
+    /** {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3); null when absent or unreadable. */
+    static Duration retryAfter(Optional<String> header) {
+        if (header.isEmpty() || header.get().isBlank()) {
+            return null;
+        }
+        String v = header.get().trim();
+        try {
+            long s = Long.parseLong(v);
+            return s < 0 ? null : Duration.ofSeconds(s);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(java.time.Instant.now(),
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
         }
     }
 

@@ -113,7 +113,7 @@ final class WesBackend implements Backend {
                             + (mayExist ? "; the run may exist and is looked up by its tag next cycle" : ""));
                 }
                 LOG.warn("{}; trying again{}", t.getMessage(), t.mayHaveArrived() ? " after looking the run up by its tag" : "");
-                client.transport().backoff(attempt, what);
+                client.transport().backoff(attempt, what, t.retryAfter());
                 continue;
             }
             if (!reply.ok()) {

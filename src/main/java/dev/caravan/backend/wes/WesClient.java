@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Authenticated calls with retries: adds the bearer token (when the environment has a token endpoint), answers a 401
- * with one token refresh and one more try, and retries 5xx answers, timeouts and connection errors with jittered
- * exponential backoff ({@code retries} more tries). A 401 with a fresh token is critical: the credentials are refused.
+ * with one token refresh and one more try, and retries 5xx and 429 answers, timeouts and connection errors with jittered
+ * exponential backoff ({@code retries} more tries), never sooner than a {@code Retry-After} asks. A 401 with a fresh token is critical: the credentials are refused.
  */
 final class WesClient {
 
@@ -46,7 +46,7 @@ final class WesClient {
                     throw BackendException.retryable(t.getMessage() + (retries > 0 ? " (tried " + attempt + " times)" : ""));
                 }
                 LOG.warn("env {}: {}; trying again", env, t.getMessage());
-                transport.backoff(attempt, what);
+                transport.backoff(attempt, what, t.retryAfter());
             }
         }
     }

@@ -35,7 +35,8 @@
  *
  * <h2>Failures</h2>
  * Every request has {@code timeout}; 5xx, 429, timeouts and connection errors are retried {@code retries} times with
- * jittered exponential backoff (0.5 s, 1 s, 2 s, ... capped at 20 s). When a {@code POST /runs} may have reached the
+ * jittered exponential backoff (0.5 s, 1 s, 2 s, ... capped at 20 s), and never sooner than the server's
+ * {@code Retry-After} (seconds or a date, within the same cap). When a {@code POST /runs} may have reached the
  * server (timeout, dropped connection, 5xx), the run is looked up by its {@code caravan_token} tag before sending
  * again, so a lost answer never makes a second run. Other 4xx answers to a submission fail it, naming the job. The
  * OAuth2 token (client credentials in the form body) is fetched lazily, once for concurrent callers, cached until 30 s

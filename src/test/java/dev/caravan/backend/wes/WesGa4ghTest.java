@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -258,6 +259,43 @@ class WesGa4ghTest {
         emu.failNext(Kind.STATUS, 1, 429); // too many requests: later, not never
         assertThat(poll(b, "job.0005", runId)).isEqualTo(RunStatus.inFlight("QUEUED"));
         assertThat(emu.count(Kind.STATUS)).isEqualTo(6);
+    }
+
+    @Test
+    void aThrottledSubmitWaitsWhatRetryAfterAsksAndIsNotLookedUp() throws Exception {
+        WesBackend b = fx.backend(); // its own backoff is 1 ms: only Retry-After can make it wait
+        emu.throttleNext(Kind.SUBMIT, 1, 1);
+        long t0 = System.nanoTime();
+        String runId = b.submit(WesFixture.request("job.0005"));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(emu.runs()).extracting(WesEmulator.Run::runId).containsExactly(runId);
+        assertThat(emu.count(Kind.SUBMIT)).isEqualTo(2);
+        assertThat(emu.count(Kind.LIST)).isZero(); // a 429 was refused before acting: nothing to look up
+    }
+
+    @Test
+    void retryAfterIsReadInSecondsOrAsADate() {
+        assertThat(Transport.retryAfter(Optional.of("7"))).isEqualTo(Duration.ofSeconds(7));
+        String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
+        assertThat(Transport.retryAfter(Optional.of(inTenSeconds))).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
+        assertThat(Transport.retryAfter(Optional.of("soon"))).isNull();
+        assertThat(Transport.retryAfter(Optional.empty())).isNull();
+    }
+
+    @Test
+    void aGatewayErrorAfterTheRunWasMadeOrALateAnswerFindsTheRunInsteadOfMakingASecond() throws Exception {
+        WesBackend b = fx.backend(Map.of("timeout", "300ms"));
+        emu.failNextAfterActing(Kind.SUBMIT, 1, 504);
+        SubmitRequest first = WesFixture.request("job.0005");
+        String one = b.submit(first);
+        emu.slowNext(Kind.SUBMIT, 1, Duration.ofMillis(900));
+        SubmitRequest second = WesFixture.request("job.0006");
+        String two = b.submit(second);
+        assertThat(emu.runs()).extracting(WesEmulator.Run::runId).containsExactly(one, two);
+        assertThat(emu.run(one).tags()).containsEntry("caravan_token", first.token());
+        assertThat(emu.run(two).tags()).containsEntry("caravan_token", second.token());
+        assertThat(emu.count(Kind.SUBMIT)).isEqualTo(2);
     }
 
     @Test

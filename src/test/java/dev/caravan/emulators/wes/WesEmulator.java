@@ -51,7 +51,9 @@ import java.util.function.Predicate;
  * (QUEUED → INITIALIZING → RUNNING → COMPLETE; CANCELING → CANCELED), {@link #advance}, {@link #finish}. A run gets
  * its Nextflow session id when it reaches RUNNING (the resumed one when submitted with {@code resume}).
  * Faults: {@link #failNext}, {@link #delayNext} (hang until the client gave up, then drop without acting),
- * {@link #loseNextResponse} (act, then close the connection without answering), {@link #failTokens}.
+ * {@link #loseNextResponse} (act, then close the connection without answering), {@link #throttleNext} (429 with
+ * {@code Retry-After}, not acted on), {@link #failNextAfterActing} (act, then answer a 5xx: a gateway's 502/504 after
+ * the server made the run), {@link #slowNext} (act, then answer only after the client's timeout), {@link #failTokens}.
  * Every request is counted by {@link Kind} and recorded; {@link #inspect} adds a check run on each request (a
  * failing check is answered 400 and kept in {@link #violations()}).
  *
@@ -72,6 +74,12 @@ import java.util.function.Predicate;
  *   exists. WES 1.1.0 answers {@code POST /runs} 400 "The request is malformed"; ARGO's workflow-management
  *   launches Nextflow inside the request and answers Nextflow's launch errors with a 4xx
  *   ({@code NextflowHttpStatusResolver}: illegal config or invocation 400). Both dialects answer 400 here.</li>
+ *   <li>faults on the wire: WES 1.1.0 names only 500 ("An unexpected error occurred") for a server's own trouble and
+ *   nothing for overload, so 429 and its {@code Retry-After} (seconds) follow RFC 6585 section 4 and RFC 9110 section
+ *   10.2.3, as the ingress in front of a WES answers (a request refused that way is not acted on). A 502/504 from
+ *   that gateway, a reset connection or an answer later than the client waits may each come after the WES made the
+ *   run: the spec's {@code POST /runs} is not idempotent and has no request key, so only the run's {@code tags}
+ *   (which the spec keeps and lists) let a client find it again.</li>
  *   <li>cancel of a run that has ended changes nothing and answers 200 with its id (WES 1.1.0 {@code RunId});
  *   {@code CANCELING} then {@code CANCELED}, as the spec's states say.</li>
  * </ul>
@@ -123,9 +131,13 @@ public final class WesEmulator implements AutoCloseable {
             "project_dir", "work_dir", "latest");
     private static final Duration MAX_HOLD = Duration.ofSeconds(5);
 
-    private enum FaultType { STATUS, ECHO, DELAY, LOSE }
+    private enum FaultType { STATUS, ECHO, DELAY, LOSE, THROTTLE, ACT_THEN_STATUS, SLOW }
 
-    private record Fault(FaultType type, int status) {
+    /** {@code arg}: the status, or Retry-After seconds for THROTTLE, or the hold in milliseconds for SLOW. */
+    private record Fault(FaultType type, int arg) {
+        int status() {
+            return arg;
+        }
     }
 
     private static final class RunState {
@@ -382,6 +394,33 @@ public final class WesEmulator implements AutoCloseable {
         faults.computeIfAbsent(kind, k -> new ArrayDeque<>()).add(new Fault(FaultType.LOSE, 0));
     }
 
+    /** The next {@code times} requests of this kind get 429 Too Many Requests with {@code Retry-After: seconds}. */
+    public synchronized void throttleNext(Kind kind, int times, int retryAfterSeconds) {
+        add(kind, times, new Fault(FaultType.THROTTLE, retryAfterSeconds));
+    }
+
+    /** The next {@code times} requests of this kind are acted on (a run is made), then answered {@code status} (5xx). */
+    public synchronized void failNextAfterActing(Kind kind, int times, int status) {
+        add(kind, times, new Fault(FaultType.ACT_THEN_STATUS, status));
+    }
+
+    /** The next {@code times} requests of this kind are acted on at once but answered only after {@code hold}. */
+    public synchronized void slowNext(Kind kind, int times, Duration hold) {
+        add(kind, times, new Fault(FaultType.SLOW, (int) hold.toMillis()));
+    }
+
+    /** Faults queued and not yet met, by kind. */
+    public synchronized int pendingFaults(Kind kind) {
+        Deque<Fault> q = faults.get(kind);
+        return q == null ? 0 : q.size();
+    }
+
+    private void add(Kind kind, int times, Fault f) {
+        for (int i = 0; i < times; i++) {
+            faults.computeIfAbsent(kind, k -> new ArrayDeque<>()).add(f);
+        }
+    }
+
     // --- observation -----------------------------------------------------------------------------
 
     public synchronized int count(Kind kind) {
@@ -473,9 +512,27 @@ public final class WesEmulator implements AutoCloseable {
                 ex.close(); // dropped without acting
                 return;
             }
+            if (fault != null && fault.type() == FaultType.THROTTLE) {
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(fault.arg()));
+                respond(ex, req, errorAnswer(429, "Too Many Requests"));
+                return;
+            }
             Answer a = answer(kind, req, ex);
             if (fault != null && fault.type() == FaultType.LOSE) {
                 ex.close(); // acted, but the answer never leaves
+                return;
+            }
+            if (fault != null && fault.type() == FaultType.ACT_THEN_STATUS) {
+                respond(ex, req, errorAnswer(fault.status(), "upstream did not answer in time"));
+                return;
+            }
+            if (fault != null && fault.type() == FaultType.SLOW) {
+                release.await(fault.arg(), TimeUnit.MILLISECONDS);
+                try {
+                    respond(ex, req, a);
+                } catch (IOException gone) {
+                    ex.close(); // the client gave up long ago: that is the fault
+                }
                 return;
             }
             respond(ex, req, a);
