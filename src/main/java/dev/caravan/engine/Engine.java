@@ -308,11 +308,11 @@ public final class Engine implements AutoCloseable {
      * instead of making it fail on the index lock. Never takes the engine's lock, so an intake holding that lock and
      * waiting for the index cannot deadlock with it.
      */
-    public void beginCommit() {
+    public void holdIndexForCommit() {
         ctx.git.holdIndexForCommit();
     }
 
-    public void endCommit() {
+    public void releaseIndexAfterCommit() {
         ctx.git.releaseIndexAfterCommit();
     }
 
