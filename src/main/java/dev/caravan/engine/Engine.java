@@ -297,8 +297,8 @@ public final class Engine implements AutoCloseable {
     // --- the commit of a cycle: in the cycle (direct:cycle), or behind it (requested cycles) -----------
 
     /**
-     * A requested cycle's commit is wanted: true when none waits yet, so the route queues one. The commit stages
-     * whatever was touched by the time it starts, so one waiting commit serves every cycle that ends meanwhile.
+     * A requested cycle's commit is wanted: true when none waits yet, so the route starts one. The commit stages
+     * whatever was touched by the time it begins, so one waiting commit serves every cycle that ends meanwhile.
      */
     public boolean commitRequested() {
         synchronized (commits) {
@@ -310,19 +310,16 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The waiting commit starts: the next cycle that ends queues a new one. */
-    public void takeCommitRequest() {
-        synchronized (commits) {
-            commits[0] = false;
-        }
-    }
-
     /**
      * Before a commit and its push: waits for the one being written, if any, and holds the clone until
-     * {@link #endCommit} (the same thread), so no cycle merges into it meanwhile.
+     * {@link #endCommit} (the same thread), so no cycle merges into it meanwhile. It stages all that was touched by
+     * now, so it serves the commit request waiting, if any: the next cycle that ends asks for a new one.
      */
     public void beginCommit() {
         ctx.repoLock.lock();
+        synchronized (commits) {
+            commits[0] = false;
+        }
         commitWentThrough = false;
     }
 
