@@ -271,7 +271,7 @@ class BatchApiTest {
     @Test
     void eventsStreamEveryCommittedChangeOfABatchAndItsItems() throws Exception {
         java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         java.util.concurrent.CompletableFuture<?> stream = client.sendAsync(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + api.port + "/api/events")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));

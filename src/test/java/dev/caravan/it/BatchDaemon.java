@@ -29,7 +29,7 @@ public final class BatchDaemon implements AutoCloseable {
 
     public final DaemonHarness daemon;
     public final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private BatchDaemon(DaemonHarness daemon, int port) {
         this.daemon = daemon;

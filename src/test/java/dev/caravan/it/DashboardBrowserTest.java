@@ -48,7 +48,7 @@ class DashboardBrowserTest {
     static SlackEmulator slack;
     static DaemonHarness daemon;
     static String url;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {

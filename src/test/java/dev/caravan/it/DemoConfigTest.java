@@ -86,7 +86,7 @@ class DemoConfigTest {
                 DEMO-01 completed 17
                 """);
 
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/report")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(report.statusCode()).isEqualTo(200);

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EnvironmentsApiTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path dir;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The emulator answers as Slack's webhook documentation says: what Slack refuses, it refuses. */
 class SlackEmulatorTest {
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private HttpResponse<String> post(String url, String contentType, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)

@@ -26,7 +26,7 @@ class RdpcSchemaTest {
     private static final String SESSION = "4f8d1a07-64b5-4bd6-8d47-0e2a0bd1b5d4";
 
     private WesEmulator emu;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
