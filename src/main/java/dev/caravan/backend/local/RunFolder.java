@@ -101,12 +101,8 @@ final class RunFolder {
         writeAtomically(launchFile(), launch.launchedMillis() + "\n" + launch.token(), true);
     }
 
-    /**
-     * Not forced to disk: only the wrapper spawned right after reads it, and a machine that loses it in a crash lost
-     * that run with it. The launch file (forced, with the folder) is what a restarted daemon looks for.
-     */
     void writeScript(String command) throws IOException {
-        writeAtomically(scriptFile(), command + "\n", false);
+        writeAtomically(scriptFile(), command + "\n", true);
     }
 
     Optional<PidRecord> readPid() throws IOException {
