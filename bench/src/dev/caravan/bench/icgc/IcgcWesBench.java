@@ -125,7 +125,7 @@ public final class IcgcWesBench {
         return String.join(", ", xs.stream().map(IcgcWesBench::ms).toList());
     }
 
-    private static void say(String s) {
+    static void say(String s) {
         System.err.println("[icgc-bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
     }
 
