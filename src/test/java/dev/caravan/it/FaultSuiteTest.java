@@ -57,7 +57,6 @@ class FaultSuiteTest {
     private static final int REMOTE_GONE_S = Integer.getInteger("faults.remote-gone-seconds", 5);
     /** Rounds of the WES submit faults (each fault once per round). */
     private static final int WES_ROUNDS = Integer.getInteger("faults.wes-rounds", Math.max(1, TRIALS / 20));
-    private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(60);
     private static final FaultTable TABLE = new FaultTable();
 
     @TempDir
@@ -141,8 +140,7 @@ class FaultSuiteTest {
     private Process sigkills(Process p, String name, int trials, boolean plantLock) throws Exception {
         Tally t = new Tally();
         for (int i = 0; i < trials; i++) {
-            int ledger = fx.runs().size();
-            int posts = fx.slack.posts().size();
+            FaultTrial trial = trial(t);
             pause(random.nextInt(2000));
             p.destroyForcibly().waitFor();
             if (plantLock) {
@@ -152,11 +150,10 @@ class FaultSuiteTest {
             }
             Instant restart = Instant.now();
             p = start();
-            recover(t, p, restart);
-            t.trials++;
-            t.twice += duplicatesSince(ledger);
-            t.lost += lostInHead();
-            t.alerts(alertsSince(posts));
+            Path log = logOf(p);
+            trial.awaitRecovery("a cycle after the restart", p, restart, () -> count(log, "Cycle done") > 0,
+                    () -> 1 + count(log, "Cycle stopped"));
+            trial.end();
         }
         add(name, t);
         return p;
@@ -167,27 +164,17 @@ class FaultSuiteTest {
         Process leader = first;
         Process standby = start();
         for (int i = 0; i < trials; i++) {
-            int ledger = fx.runs().size();
-            int posts = fx.slack.posts().size();
+            FaultTrial trial = trial(t);
             pause(1000 + random.nextInt(2000));
-            Process next = standby;
-            Path standbyLog = logOf(next);
+            Path standbyLog = logOf(standby);
             int before = count(standbyLog, "Cycle done");
             leader.destroyForcibly().waitFor();
             Instant killed = Instant.now();
-            try {
-                Poll.until("the standby takes over", RECOVERY_DEADLINE, () -> count(standbyLog, "Cycle done") > before
-                        || !next.isAlive());
-                t.recovered(Duration.between(killed, Instant.now()), 1 + count(standbyLog, "Cycle stopped"));
-            } catch (AssertionError e) {
-                t.wedges++;
-            }
+            trial.awaitRecovery("the standby takes over", standby, killed, () -> count(standbyLog, "Cycle done") > before,
+                    () -> 1 + count(standbyLog, "Cycle stopped"));
             leader = standby;
             standby = start();
-            t.trials++;
-            t.twice += duplicatesSince(ledger);
-            t.lost += lostInHead();
-            t.alerts(alertsSince(posts));
+            trial.end();
         }
         standby.destroyForcibly().waitFor();
         add("SIGKILL of the leader of two", t);
@@ -196,8 +183,7 @@ class FaultSuiteTest {
 
     private void remoteGone(Process p) throws Exception {
         Tally t = new Tally();
-        int ledger = fx.runs().size();
-        int posts = fx.slack.posts().size();
+        FaultTrial trial = trial(t);
         Path away = dir.resolve("remote-away.git");
         Files.move(fx.remote, away);
         Path log = logOf(p);
@@ -206,24 +192,14 @@ class FaultSuiteTest {
         Poll.until("cycles go on without the remote", Duration.ofSeconds(REMOTE_GONE_S + 30),
                 () -> Duration.between(gone, Instant.now()).toSeconds() >= REMOTE_GONE_S && count(log, "Cycle done") > cycles + 2);
         Files.move(away, fx.remote);
-        Instant back = Instant.now();
-        try {
-            Poll.until("the push resumes", RECOVERY_DEADLINE, () -> headPushed() && p.isAlive());
-            t.recovered(Duration.between(back, Instant.now()), 1);
-        } catch (AssertionError e) {
-            t.wedges++;
-        }
-        t.trials++;
-        t.twice += duplicatesSince(ledger);
-        t.lost += lostInHead();
-        t.alerts(alertsSince(posts));
+        trial.awaitRecovery("the push resumes", p, Instant.now(), this::headPushed, () -> 1);
+        trial.end();
         add("remote gone " + REMOTE_GONE_S + " s", t);
     }
 
     private void operatorRace(Process p) throws Exception {
         Tally t = new Tally();
-        int ledger = fx.runs().size();
-        int posts = fx.slack.posts().size();
+        FaultTrial trial = trial(t);
         Path log = logOf(p);
         int cycles = count(log, "Cycle done");
         Path opDir = dir.resolve("operator");
@@ -243,52 +219,36 @@ class FaultSuiteTest {
             }
             // then what the held-back WARNING says: merge the scheduler branch and push main, until the edit is in
             String last = "edit " + (pushes - 1) + "\n";
-            Instant stopped = Instant.now();
-            try {
-                Poll.until("the last edit merged", RECOVERY_DEADLINE, () -> {
-                    if (last.equals(read(fx.tracking().resolve("NOTES.md")))) {
-                        return true;
-                    }
-                    try {
-                        GitFixtures.mergeScheduler(op);
-                        op.push().setRemote("origin").setRefSpecs(new org.eclipse.jgit.transport.RefSpec("main:main")).call();
-                    } catch (Exception raced) {
-                        // the next round tries again
-                    }
-                    return false;
-                });
-                t.recovered(Duration.between(stopped, Instant.now()), 1);
-            } catch (AssertionError e) {
-                t.wedges++;
-            }
+            trial.awaitRecovery("the last edit merged", p, Instant.now(), () -> {
+                if (last.equals(read(fx.tracking().resolve("NOTES.md")))) {
+                    return true;
+                }
+                try {
+                    GitFixtures.mergeScheduler(op);
+                    op.push().setRemote("origin").setRefSpecs(new org.eclipse.jgit.transport.RefSpec("main:main")).call();
+                } catch (Exception raced) {
+                    // the next round tries again
+                }
+                return false;
+            }, () -> 1);
         }
         assertThat(count(log, "Cycle done")).as("cycles went on during the race").isGreaterThan(cycles);
-        t.trials = pushes;
-        t.twice += duplicatesSince(ledger);
-        t.lost += lostInHead();
-        t.alerts(alertsSince(posts));
+        trial.end(pushes);
         add("operator push racing every cycle", t);
     }
 
     private void slackDown(Process p) throws Exception {
         Tally t = new Tally();
-        int ledger = fx.runs().size();
+        FaultTrial trial = trial(t);
         Path log = logOf(p);
         int cycles = count(log, "Cycle done");
         fx.slack.failNext(1_000);
         Poll.until("cycles go on with Slack down", Duration.ofSeconds(30), () -> count(log, "Cycle done") > cycles + 3);
         fx.slack.failNext(0);
         int posts = fx.slack.posts().size();
-        Instant back = Instant.now();
-        try {
-            Poll.until("posts arrive again", RECOVERY_DEADLINE, () -> fx.slack.posts().size() > posts || fx.jobsIn("backlog").isEmpty());
-            t.recovered(Duration.between(back, Instant.now()), 1);
-        } catch (AssertionError e) {
-            t.wedges++;
-        }
-        t.trials++;
-        t.twice += duplicatesSince(ledger);
-        t.lost += lostInHead();
+        trial.awaitRecovery("posts arrive again", p, Instant.now(),
+                () -> fx.slack.posts().size() > posts || fx.jobsIn("backlog").isEmpty(), () -> 1);
+        trial.endWithoutAlerts(1);
         add("Slack down", t);
     }
 
@@ -307,47 +267,12 @@ class FaultSuiteTest {
         return logsOf.get(p);
     }
 
-    /** Waits for the restarted daemon's first cycle; none within the deadline is a wedge a person would have to clear. */
-    private void recover(Tally t, Process p, Instant restart) {
-        Path log = logOf(p);
-        try {
-            Poll.until("a cycle after the restart", RECOVERY_DEADLINE, () -> count(log, "Cycle done") > 0 || !p.isAlive());
-            if (!p.isAlive()) {
-                throw new AssertionError("the daemon ended: " + log);
-            }
-            t.recovered(Duration.between(restart, Instant.now()), 1 + count(log, "Cycle stopped"));
-        } catch (AssertionError e) {
-            t.wedges++;
-        }
+    private FaultTrial trial(Tally t) {
+        return new FaultTrial(fx, JOBS, t);
     }
 
     private void add(String name, Tally t) {
         rows.add(TABLE.add(name, t));
-    }
-
-    private int duplicatesSince(int ledger) {
-        List<String> all = fx.runs();
-        List<String> before = all.subList(0, Math.min(ledger, all.size()));
-        List<String> since = all.subList(Math.min(ledger, all.size()), all.size());
-        java.util.Set<String> seen = new java.util.HashSet<>(before);
-        int twice = 0;
-        for (String j : since) {
-            if (!seen.add(j)) {
-                twice++;
-            }
-        }
-        return twice;
-    }
-
-    /** Jobs not in exactly one state folder of the clone's last commit. */
-    private int lostInHead() throws Exception {
-        return FaultTable.lost(fx.tracking(), "HEAD", JOBS);
-    }
-
-    private int alertsSince(int posts) {
-        List<String> texts = fx.slack.texts();
-        return (int) texts.subList(Math.min(posts, texts.size()), texts.size()).stream()
-                .filter(x -> x.contains("CRITICAL") || x.contains("WARNING")).count();
     }
 
     private boolean headPushed() {
