@@ -64,6 +64,14 @@ final class CycleContext {
     final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
     /**
+     * Held while the clone's index, HEAD or branches are written (a commit and its push, a merge): a cycle that starts
+     * while the previous cycle's commit is written releases without waiting for it, and leaves the merge to a later
+     * cycle. Not the context's monitor: a commit is written outside it, so cycles and intakes go on meanwhile.
+     */
+    final java.util.concurrent.locks.ReentrantLock repoLock = new java.util.concurrent.locks.ReentrantLock();
+    /** The fetch timer brought an operator's push that no cycle has merged yet. */
+    volatile boolean mergeWanted;
+    /**
      * Why the remote did not answer at the last fetch or push, or null while it answers: merge and push wait, the rest
      * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
      */

@@ -55,6 +55,11 @@ public final class Engine implements AutoCloseable {
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
     private volatile Instant standbySince;
+    /** {@code [a requested cycle's commit waits]}; also the lock of that flag. */
+    private final boolean[] commits = new boolean[1];
+    private volatile boolean commitWentThrough;
+    /** The last commit failed: the cycle's alert stands until one goes through. */
+    private volatile boolean commitFailing;
 
     private Engine(CycleContext ctx, Map<String, Duration> pollIntervals) {
         this.ctx = ctx;
@@ -206,6 +211,7 @@ public final class Engine implements AutoCloseable {
             try {
                 boolean changed = ctx.git.fetchAdminChanged();
                 ctx.remoteDown = null;
+                ctx.mergeWanted |= changed;
                 return changed;
             } catch (dev.caravan.tracking.RemoteUnreachableException e) {
                 // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
@@ -289,6 +295,65 @@ public final class Engine implements AutoCloseable {
         return releaseDone(plan, outcomes);
     }
 
+    // --- the commit of a cycle: in the cycle (direct:cycle), or behind it (requested cycles) -----------
+
+    /**
+     * A requested cycle's commit is wanted: true when none waits yet, so the route starts one. The commit stages
+     * whatever was touched by the time it begins, so one waiting commit serves every cycle that ends meanwhile.
+     */
+    public boolean commitRequested() {
+        synchronized (commits) {
+            if (commits[0]) {
+                return false;
+            }
+            commits[0] = true;
+            return true;
+        }
+    }
+
+    /**
+     * Before a commit and its push: waits for the one being written, if any, and holds the clone until
+     * {@link #endCommit} (the same thread), so no cycle merges into it meanwhile. It stages all that was touched by
+     * now, so it serves the commit request waiting, if any: the next cycle that ends asks for a new one.
+     */
+    public void beginCommit() {
+        ctx.repoLock.lock();
+        synchronized (commits) {
+            commits[0] = false;
+        }
+        commitWentThrough = false;
+    }
+
+    /** The commit and its push went through: a commit failure standing since an earlier cycle is over. */
+    public List<Notification> commitDone() {
+        commitWentThrough = true;
+        if (!commitFailing) {
+            return List.of();
+        }
+        commitFailing = false;
+        synchronized (ctx) {
+            lastCycleProblem = null;
+            return ctx.alerts.clear(CYCLE_ALERT, "cycles run again");
+        }
+    }
+
+    /**
+     * After the commit, whatever came of it: the clone is free again. A failed commit keeps the cycle's alert up
+     * until a commit goes through (a cycle's polls and releases succeeding meanwhile do not clear it); an
+     * operator's push that a cycle could not merge while the clone was held asks for a cycle now.
+     */
+    public void endCommit() {
+        if (!commitWentThrough) {
+            commitFailing = true;
+        }
+        if (ctx.repoLock.isHeldByCurrentThread()) {
+            ctx.repoLock.unlock();
+        }
+        if (ctx.mergeWanted) {
+            ctx.requester.request(List.of(), "admin branch pushed");
+        }
+    }
+
     /** Stages what the cycle touched; true when anything (the cycle's or an intake's) waits for a commit. */
     public boolean stageForCommit() {
         synchronized (ctx) {
@@ -356,11 +421,14 @@ public final class Engine implements AutoCloseable {
     public List<Notification> cycleSucceeded() {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
-            lastCycleProblem = null;
             ctx.figures.cycle(System.nanoTime() - ctx.cycleStart);
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
-            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            List<Notification> out = new ArrayList<>();
+            if (!commitFailing) {
+                lastCycleProblem = null;
+                out.addAll(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            }
             ctx.envProblems.keySet().removeIf(env -> !ctx.failedThisCycle.contains(env));
             out.addAll(ctx.alerts.clearAllBut(ENV_ALERT, ctx.failedThisCycle.stream().map(e -> ENV_ALERT + e)
                     .collect(java.util.stream.Collectors.toSet()),

@@ -53,7 +53,22 @@ final class RepoSteps {
      * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
      */
     List<Notification> beginCycle() {
+        if (!ctx.repoLock.tryLock()) {
+            // the previous cycle's commit is being written: this cycle polls and releases without waiting for it,
+            // and the merge waits for a cycle that finds the clone free (the commit asks for one when it is due)
+            LOG.debug("Cycle begins while a commit is written: no merge in this cycle");
+            return List.of();
+        }
+        try {
+            return beginCycleLocked();
+        } finally {
+            ctx.repoLock.unlock();
+        }
+    }
+
+    private List<Notification> beginCycleLocked() {
         List<Notification> out = new ArrayList<>(removeStaleGitLocks());
+        ctx.mergeWanted = false;
         boolean reread = false;
         if (firstCycle && Files.exists(ctx.journal.dirtyMarker())) {
             // the last process changed the tree and did not get to commit: stage what it left unstaged
@@ -154,7 +169,10 @@ final class RepoSteps {
             }
         }
         ctx.indexedHead = ctx.git.head().orElse(null);
-        ctx.clearDirty();
+        if (!ctx.tree.hasTouched()) {
+            // changes made while the commit was written (a cycle or an intake goes on meanwhile) keep the marker
+            ctx.clearDirty();
+        }
     }
 
     /**

@@ -96,6 +96,45 @@ class CycleEventsTest {
         }
     }
 
+    @Test
+    void aRequestedCycleReleasesWhileTheLastCommitIsStillWritten() throws Exception {
+        fx = new FlowFixture(dir, 3);
+        Map<String, String> p = withEvents(fx.settings("local1", 1));
+        // each job runs until the test lets it end (a file named after it appears)
+        Path go = java.nio.file.Files.createDirectories(dir.resolve("go"));
+        p.put("caravan.env.local1.command", "while [ ! -e " + go + "/{job_id} ]; do sleep 0.05; done; echo {job_id} >> "
+                + fx.runsLog);
+        daemon = DaemonHarness.start(dir, p);
+        Poll.until("job.0001 released and committed", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1
+                && daemon.engine().lastCycleEnd().isPresent() && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        long commitsBefore = commits();
+
+        // as if a cycle's commit were being written (and slow): the clone is held until endCommit
+        daemon.engine().beginCommit();
+        try {
+            java.nio.file.Files.createFile(go.resolve("job.0001"));
+            Poll.until("job.0001 moved and job.0002 released while the commit is held", Duration.ofSeconds(30),
+                    () -> inState(State.COMPLETED) == 1 && inState(State.QUEUED) == 1
+                            && daemon.engine().inspect(t -> t.index().inState(State.QUEUED).get(0).ref().jobId())
+                            .equals("job.0002"));
+            assertThat(commits()).as("nothing committed while the clone is held").isEqualTo(commitsBefore);
+            assertThat(clean()).as("the moves wait for the commit").isFalse();
+        } finally {
+            daemon.engine().endCommit();
+        }
+        // the commit that waited behind the cycle takes its moves in, at once and in one commit
+        Poll.until("the cycle's moves committed", Duration.ofSeconds(30), this::clean);
+        assertThat(commits() - commitsBefore).as("commits of that cycle").isEqualTo(1);
+        assertThat(FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD"))
+                .contains("/completed/job.0001/params.json").contains("/queued/job.0002/params.json");
+
+        java.nio.file.Files.createFile(go.resolve("job.0002"));
+        java.nio.file.Files.createFile(go.resolve("job.0003"));
+        Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3
+                && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
+    }
+
     private boolean clean() {
         try {
             return FlowFixture.git(fx.tracking(), "status", "--porcelain").isBlank();
