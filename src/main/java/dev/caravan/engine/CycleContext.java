@@ -64,11 +64,12 @@ final class CycleContext {
     final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
     /**
-     * Held while the clone's index, HEAD or branches are written (a commit and its push, a merge): a cycle that starts
+     * The clone's one writer (a commit and its push, a merge, a fetch) and the commits' outcome: a cycle that starts
      * while the previous cycle's commit is written releases without waiting for it, and leaves the merge to a later
-     * cycle. Not the context's monitor: a commit is written outside it, so cycles and intakes go on meanwhile.
+     * cycle. Not the context's monitor: a commit is written outside it, so cycles and intakes go on meanwhile. Taken
+     * before the context's monitor, never while holding it (except by a try that does not wait).
      */
-    final java.util.concurrent.locks.ReentrantLock repoLock = new java.util.concurrent.locks.ReentrantLock();
+    final CommitTurns commits = new CommitTurns();
     /** The fetch timer brought an operator's push that no cycle has merged yet. */
     volatile boolean mergeWanted;
     /**

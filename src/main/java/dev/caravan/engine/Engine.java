@@ -55,11 +55,6 @@ public final class Engine implements AutoCloseable {
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
     private volatile Instant standbySince;
-    /** {@code [a requested cycle's commit waits]}; also the lock of that flag. */
-    private final boolean[] commits = new boolean[1];
-    private volatile boolean commitWentThrough;
-    /** The last commit failed: the cycle's alert stands until one goes through. */
-    private volatile boolean commitFailing;
 
     private Engine(CycleContext ctx, Map<String, Duration> pollIntervals) {
         this.ctx = ctx;
@@ -207,18 +202,29 @@ public final class Engine implements AutoCloseable {
 
     /** Fetches the remote: true when an operator pushed to the admin branch since the last fetch. */
     public boolean adminChanged() {
-        synchronized (ctx) {
-            try {
-                boolean changed = ctx.git.fetchAdminChanged();
-                ctx.remoteDown = null;
-                ctx.mergeWanted |= changed;
-                return changed;
-            } catch (dev.caravan.tracking.RemoteUnreachableException e) {
-                // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
-                ctx.remoteDown = e;
-                LOG.debug("Fetch: {}", e.getMessage());
-                return false;
+        // a fetch writes the remote-tracking refs, which a push writes too: it takes the clone's writer (before the
+        // engine's lock, as commits do)
+        ctx.commits.hold();
+        try {
+            synchronized (ctx) {
+                return fetchAdmin();
             }
+        } finally {
+            ctx.commits.release();
+        }
+    }
+
+    private boolean fetchAdmin() {
+        try {
+            boolean changed = ctx.git.fetchAdminChanged();
+            ctx.remoteDown = null;
+            ctx.mergeWanted |= changed;
+            return changed;
+        } catch (dev.caravan.tracking.RemoteUnreachableException e) {
+            // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
+            ctx.remoteDown = e;
+            LOG.debug("Fetch: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -226,15 +232,31 @@ public final class Engine implements AutoCloseable {
 
     public List<Notification> beginCycle() {
         ctx.awaitFirstRead(); // before the lock: the read's last step must not wait for it
-        synchronized (ctx) {
-            ctx.cycleStart = System.nanoTime();
-            ctx.cycleMoves = 0;
-            ctx.blocked.clear();
-            ctx.failedThisCycle.clear();
-            List<Notification> out = new ArrayList<>(ctx.startProblems);
-            ctx.startProblems.clear();
-            out.addAll(repo.beginCycle());
-            return out;
+        // the clone's writer, before the engine's lock (the order commits take them in). The first cycle waits for it
+        // (a fetch may hold it): it recovers what a crash left and reads what another daemon committed before it
+        // releases anything. Later cycles do not wait for the commit written behind the last one, and merge later.
+        boolean clone;
+        if (repo.mustReadClone()) {
+            ctx.commits.hold();
+            clone = true;
+        } else {
+            clone = ctx.commits.tryHold();
+        }
+        try {
+            synchronized (ctx) {
+                ctx.cycleStart = System.nanoTime();
+                ctx.cycleMoves = 0;
+                ctx.blocked.clear();
+                ctx.failedThisCycle.clear();
+                List<Notification> out = new ArrayList<>(ctx.startProblems);
+                ctx.startProblems.clear();
+                out.addAll(repo.beginCycle(clone));
+                return out;
+            }
+        } finally {
+            if (clone) {
+                ctx.commits.release();
+            }
         }
     }
 
@@ -302,53 +324,69 @@ public final class Engine implements AutoCloseable {
      * whatever was touched by the time it begins, so one waiting commit serves every cycle that ends meanwhile.
      */
     public boolean commitRequested() {
-        synchronized (commits) {
-            if (commits[0]) {
-                return false;
-            }
-            commits[0] = true;
-            return true;
-        }
+        return ctx.commits.request();
     }
 
     /**
-     * Before a commit and its push: waits for the one being written, if any, and holds the clone until
-     * {@link #endCommit} (the same thread), so no cycle merges into it meanwhile. It stages all that was touched by
-     * now, so it serves the commit request waiting, if any: the next cycle that ends asks for a new one.
+     * Before a commit and its push: waits for the clone's writer (the commit being written, a merge, a fetch) and
+     * holds it until {@link #endCommit}, so nothing else writes the index, HEAD or the refs meanwhile. Returns the
+     * commit's number, which the route hands to the steps after it.
      */
-    public void beginCommit() {
-        ctx.repoLock.lock();
-        synchronized (commits) {
-            commits[0] = false;
-        }
-        commitWentThrough = false;
+    public long beginCommit() {
+        return ctx.commits.begin();
     }
 
-    /** The commit and its push went through: a commit failure standing since an earlier cycle is over. */
-    public List<Notification> commitDone() {
-        commitWentThrough = true;
-        if (!commitFailing) {
-            return List.of();
+    /**
+     * camel-git's commit failed. When another process holds the index a moment (an operator's or a script's
+     * {@code git status} refreshes it under {@code index.lock}; JGit does not wait for that lock, it fails), this waits
+     * a little and returns, and the route commits again: for at most {@code tries} × 25 ms, about a minute, as staging
+     * waits for the lock. Anything else, or a lock that stays, propagates.
+     */
+    public void commitBlocked(Integer tries, Exception e) throws Exception {
+        int n = tries == null ? 0 : tries;
+        if (!GitRepo.isIndexLocked(e) || n >= COMMIT_TRIES) {
+            throw e;
         }
-        commitFailing = false;
+        if (n == 0) {
+            LOG.info("The index of {} is locked by another process (index.lock): the commit waits for it",
+                    ctx.tree.root());
+        }
+        Thread.sleep(25);
+    }
+
+    private static final int COMMIT_TRIES = 2400;
+
+    /** The commit and its push went through: a commit failure standing since an earlier one is over. */
+    public List<Notification> commitDone(long commit) {
         synchronized (ctx) {
+            if (!ctx.commits.succeeded(commit)) {
+                return List.of();
+            }
             lastCycleProblem = null;
             return ctx.alerts.clear(CYCLE_ALERT, "cycles run again");
         }
     }
 
     /**
-     * After the commit, whatever came of it: the clone is free again. A failed commit keeps the cycle's alert up
-     * until a commit goes through (a cycle's polls and releases succeeding meanwhile do not clear it); an
-     * operator's push that a cycle could not merge while the clone was held asks for a cycle now.
+     * A commit written behind its cycle failed: what it staged stays staged, for the next commit. CRITICAL unless a
+     * later commit has already gone through (this failure is then over); the alert stands until one does.
      */
-    public void endCommit() {
-        if (!commitWentThrough) {
-            commitFailing = true;
+    public List<Notification> commitFailed(long commit, Exception e) {
+        synchronized (ctx) {
+            if (!ctx.commits.failed(commit)) {
+                LOG.warn("A commit failed and a later one went through: {}", e.toString());
+                return List.of();
+            }
+            return cycleFailed(e);
         }
-        if (ctx.repoLock.isHeldByCurrentThread()) {
-            ctx.repoLock.unlock();
-        }
+    }
+
+    /**
+     * After the commit, whatever came of it: the clone's writer is free again. An operator's push that a cycle could
+     * not merge while the clone was held asks for a cycle now.
+     */
+    public void endCommit(long commit) {
+        ctx.commits.end(commit);
         if (ctx.mergeWanted) {
             ctx.requester.request(List.of(), "admin branch pushed");
         }
@@ -425,7 +463,7 @@ public final class Engine implements AutoCloseable {
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
             List<Notification> out = new ArrayList<>();
-            if (!commitFailing) {
+            if (!ctx.commits.failing()) {
                 lastCycleProblem = null;
                 out.addAll(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
             }
@@ -441,6 +479,10 @@ public final class Engine implements AutoCloseable {
      * The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL when it starts and at the
      * reminder interval, nothing lost.
      */
+    public List<Notification> cycleFailed(Exception e, Long commit) {
+        return commit == null ? cycleFailed(e) : commitFailed(commit, e);
+    }
+
     public List<Notification> cycleFailed(Exception e) {
         lastCycleEnd = ctx.now();
         lastCycleProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -38,7 +38,7 @@ final class RepoSteps {
     private final CycleContext ctx;
     private final RunFollowing runs;
     private final PushPolicy pushPolicy;
-    private boolean firstCycle = true;
+    private volatile boolean firstCycle = true;
     /** Since when the admin branch has been held back (ICGC's rule), or null. */
     private Instant waitingSince;
 
@@ -50,20 +50,22 @@ final class RepoSteps {
 
     /**
      * Before any environment: finish what a crash left unstaged, bring in the admin branch (ICGC's rule),
-     * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
+     * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle. Only with
+     * the clone's writer held ({@code clone}); without it, nothing.
      */
-    List<Notification> beginCycle() {
-        if (!ctx.repoLock.tryLock()) {
+    List<Notification> beginCycle(boolean clone) {
+        if (!clone) {
             // the previous cycle's commit is being written: this cycle polls and releases without waiting for it,
             // and the merge waits for a cycle that finds the clone free (the commit asks for one when it is due)
             LOG.debug("Cycle begins while a commit is written: no merge in this cycle");
             return List.of();
         }
-        try {
-            return beginCycleLocked();
-        } finally {
-            ctx.repoLock.unlock();
-        }
+        return beginCycleLocked();
+    }
+
+    /** The first cycle must have the clone: it recovers a crash's leftovers and reads another daemon's commits. */
+    boolean mustReadClone() {
+        return firstCycle;
     }
 
     private List<Notification> beginCycleLocked() {
