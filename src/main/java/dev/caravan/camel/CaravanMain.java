@@ -26,6 +26,7 @@ public final class CaravanMain {
 
     /** Camel Main with Caravan's configuration class, on a properties file or the embedded default. */
     public static Main newMain(Optional<Path> config) {
+        ProcessLaunch.preferVfork();
         Main main = new Main();
         main.configure().addConfiguration(CaravanConfiguration.class);
         main.setPropertyPlaceholderLocations(config.map(p -> "file:" + p.toAbsolutePath())
