@@ -49,6 +49,9 @@ public final class EventsBench {
     }
 
     public static void main(String[] argv) throws Exception {
+        // the launch mechanism the shipped daemon's JVM uses: the JDK reads it at the JVM's first process, which here
+        // is a reference runner's, before the daemon starts
+        CaravanMain.prepareJvm();
         Map<String, String> a = new LinkedHashMap<>();
         for (String s : argv) {
             int eq = s.indexOf('=');
