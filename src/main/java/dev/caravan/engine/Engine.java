@@ -479,15 +479,19 @@ public final class Engine implements AutoCloseable {
      * The cycle stopped (merge conflict, push refused twice, Git or disk trouble): CRITICAL when it starts and at the
      * reminder interval, nothing lost.
      */
-    public List<Notification> cycleFailed(Exception e, Long commit) {
-        return commit == null ? cycleFailed(e) : commitFailed(commit, e);
-    }
-
     public List<Notification> cycleFailed(Exception e) {
         lastCycleEnd = ctx.now();
         lastCycleProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         LOG.error("Cycle stopped", e);
         return ctx.alerts.raise(CYCLE_ALERT, Notification.critical("cycle stopped: " + lastCycleProblem), ctx.now());
+    }
+
+    /**
+     * {@link #cycleFailed(Exception)}, or {@link #commitFailed} when the cycle's commit had begun ({@code commit}, its
+     * number; null before): the routes' catch, whatever failed.
+     */
+    public List<Notification> cycleFailed(Exception e, Long commit) {
+        return commit == null ? cycleFailed(e) : commitFailed(commit, e);
     }
 
     /** One environment's step failed; the others go on. */
