@@ -49,6 +49,9 @@ public final class EventsBench {
     }
 
     public static void main(String[] argv) throws Exception {
+        // the launch mechanism the shipped daemon's JVM uses: the JDK reads it at the JVM's first process, which here
+        // is a reference runner's, before the daemon starts
+        CaravanMain.prepareJvm();
         Map<String, String> a = new LinkedHashMap<>();
         for (String s : argv) {
             int eq = s.indexOf('=');
@@ -177,6 +180,7 @@ public final class EventsBench {
                     "median " + ms(tl.idlePercentile(50)) + ", p99 " + ms(tl.idlePercentile(99)) + ", max " + ms(tl.idlePercentile(100)),
                     "median <= 150 ms, p99 <= 1 s",
                     verdict(tl.idlePercentile(50) <= 0.150 && tl.idlePercentile(99) <= 1.0));
+            say(name + ": refills: " + tl.refillParts());
             double per200 = commits / (tl.wall() / 0.2);
             row("commits " + label, commits + " commits in " + f(tl.wall()) + " s = " + String.format(Locale.ROOT, "%.2f", per200)
                     + " per 200 ms", "<= 1 per 200 ms", verdict(per200 <= 1.0));
@@ -188,11 +192,12 @@ public final class EventsBench {
     }
 
     /** Run folders' timestamps: a run starts when its wrapper writes the pid file, ends when it writes the exit file. */
-    record Timeline(List<Double> starts, List<Double> ends, int parallel) {
+    record Timeline(List<Double> starts, List<Double> ends, List<Double> launches, int parallel) {
 
         static Timeline read(Path batchWork, int parallel) throws IOException {
             List<Double> starts = new ArrayList<>();
             List<Double> ends = new ArrayList<>();
+            List<Double> launches = new ArrayList<>();
             try (Stream<Path> s = Files.walk(batchWork)) {
                 for (Path f : (Iterable<Path>) s::iterator) {
                     String n = f.getFileName().toString();
@@ -200,12 +205,35 @@ public final class EventsBench {
                         starts.add(seconds(Files.getLastModifiedTime(f)));
                     } else if (n.endsWith(".exit")) {
                         ends.add(seconds(Files.getLastModifiedTime(f)));
+                    } else if (n.endsWith(".launch")) {
+                        launches.add(seconds(Files.getLastModifiedTime(f)));
                     }
                 }
             }
             Collections.sort(starts);
             Collections.sort(ends);
-            return new Timeline(starts, ends, parallel);
+            Collections.sort(launches);
+            return new Timeline(starts, ends, launches, parallel);
+        }
+
+        /**
+         * Where a refill's time goes, medians: the daemon's part (an end to the launch file of the run taking its slot:
+         * the watch, the cycle, the submit up to the spawn) and the spawn's (the launch file to the wrapper's pid file).
+         */
+        String refillParts() {
+            List<Double> daemon = new ArrayList<>();
+            List<Double> spawn = new ArrayList<>();
+            for (int k = parallel; k < starts.size() && k < launches.size(); k++) {
+                daemon.add(Math.max(0, launches.get(k) - ends.get(k - parallel)));
+                spawn.add(Math.max(0, starts.get(k) - launches.get(k)));
+            }
+            Collections.sort(daemon);
+            Collections.sort(spawn);
+            if (daemon.isEmpty()) {
+                return "no refills";
+            }
+            return "end to launch file (watch, cycle, submit) median " + Math.round(daemon.get(daemon.size() / 2) * 1000)
+                    + " ms; launch file to pid file (spawn) median " + Math.round(spawn.get(spawn.size() / 2) * 1000) + " ms";
         }
 
         private static double seconds(FileTime t) {

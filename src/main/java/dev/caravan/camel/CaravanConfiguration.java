@@ -90,8 +90,10 @@ public class CaravanConfiguration implements CamelConfiguration {
         cluster.setId("caravan-" + ProcessHandle.current().pid());
         cluster.setRoot(CycleLock.folder(engine.trackingDir()).toString());
         cluster.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
-        // the first lock attempt waits for the next multiple of this interval: keep start-up quick
-        cluster.setAcquireLockInterval(250, TimeUnit.MILLISECONDS);
+        // the first lock attempt on a fresh clone waits for the next multiple of this interval (a restart waits only the
+        // delay above), and the leader writes its heartbeat at every interval: quick enough for start-up and a
+        // standby's take-over (5 intervals), rare enough that an idle daemon hardly wakes for it
+        cluster.setAcquireLockInterval(500, TimeUnit.MILLISECONDS);
         context.addService(cluster);
         context.getRegistry().bind("leadership", new Leadership(cluster, CycleLock.NAMESPACE));
         if (settings.triggersEnabled()) {

@@ -24,8 +24,17 @@ public final class CaravanMain {
     private CaravanMain() {
     }
 
+    /**
+     * What the daemon's JVM sets before its first process ({@link ProcessLaunch}): for programs that run a daemon
+     * beside processes of their own started earlier (the benchmarks), called first thing in their main.
+     */
+    public static void prepareJvm() {
+        ProcessLaunch.preferVfork();
+    }
+
     /** Camel Main with Caravan's configuration class, on a properties file or the embedded default. */
     public static Main newMain(Optional<Path> config) {
+        ProcessLaunch.preferVfork();
         Main main = new Main();
         main.configure().addConfiguration(CaravanConfiguration.class);
         main.setPropertyPlaceholderLocations(config.map(p -> "file:" + p.toAbsolutePath())

@@ -64,6 +64,15 @@ final class CycleContext {
     final java.util.List<java.util.function.Consumer<Set<String>>> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     boolean pushNow;
     /**
+     * The clone's one writer (a commit and its push, a merge, a fetch) and the commits' outcome: a cycle that starts
+     * while the previous cycle's commit is written releases without waiting for it, and leaves the merge to a later
+     * cycle. Not the context's monitor: a commit is written outside it, so cycles and intakes go on meanwhile. Taken
+     * before the context's monitor, never while holding it (except by a try that does not wait).
+     */
+    final CommitTurns commits = new CommitTurns();
+    /** The fetch timer brought an operator's push that no cycle has merged yet. */
+    volatile boolean mergeWanted;
+    /**
      * Why the remote did not answer at the last fetch or push, or null while it answers: merge and push wait, the rest
      * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
      */

@@ -202,17 +202,29 @@ public final class Engine implements AutoCloseable {
 
     /** Fetches the remote: true when an operator pushed to the admin branch since the last fetch. */
     public boolean adminChanged() {
-        synchronized (ctx) {
-            try {
-                boolean changed = ctx.git.fetchAdminChanged();
-                ctx.remoteDown = null;
-                return changed;
-            } catch (dev.caravan.tracking.RemoteUnreachableException e) {
-                // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
-                ctx.remoteDown = e;
-                LOG.debug("Fetch: {}", e.getMessage());
-                return false;
+        // a fetch writes the remote-tracking refs, which a push writes too: it takes the clone's writer (before the
+        // engine's lock, as commits do)
+        ctx.commits.hold();
+        try {
+            synchronized (ctx) {
+                return fetchAdmin();
             }
+        } finally {
+            ctx.commits.release();
+        }
+    }
+
+    private boolean fetchAdmin() {
+        try {
+            boolean changed = ctx.git.fetchAdminChanged();
+            ctx.remoteDown = null;
+            ctx.mergeWanted |= changed;
+            return changed;
+        } catch (dev.caravan.tracking.RemoteUnreachableException e) {
+            // the next cycle says so (once) and holds its push back; a later fetch that gets through clears it
+            ctx.remoteDown = e;
+            LOG.debug("Fetch: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -220,15 +232,31 @@ public final class Engine implements AutoCloseable {
 
     public List<Notification> beginCycle() {
         ctx.awaitFirstRead(); // before the lock: the read's last step must not wait for it
-        synchronized (ctx) {
-            ctx.cycleStart = System.nanoTime();
-            ctx.cycleMoves = 0;
-            ctx.blocked.clear();
-            ctx.failedThisCycle.clear();
-            List<Notification> out = new ArrayList<>(ctx.startProblems);
-            ctx.startProblems.clear();
-            out.addAll(repo.beginCycle());
-            return out;
+        // the clone's writer, before the engine's lock (the order commits take them in). The first cycle waits for it
+        // (a fetch may hold it): it recovers what a crash left and reads what another daemon committed before it
+        // releases anything. Later cycles do not wait for the commit written behind the last one, and merge later.
+        boolean clone;
+        if (repo.mustReadClone()) {
+            ctx.commits.hold();
+            clone = true;
+        } else {
+            clone = ctx.commits.tryHold();
+        }
+        try {
+            synchronized (ctx) {
+                ctx.cycleStart = System.nanoTime();
+                ctx.cycleMoves = 0;
+                ctx.blocked.clear();
+                ctx.failedThisCycle.clear();
+                List<Notification> out = new ArrayList<>(ctx.startProblems);
+                ctx.startProblems.clear();
+                out.addAll(repo.beginCycle(clone));
+                return out;
+            }
+        } finally {
+            if (clone) {
+                ctx.commits.release();
+            }
         }
     }
 
@@ -287,6 +315,81 @@ public final class Engine implements AutoCloseable {
             }
         }
         return releaseDone(plan, outcomes);
+    }
+
+    // --- the commit of a cycle: in the cycle (direct:cycle), or behind it (requested cycles) -----------
+
+    /**
+     * A requested cycle's commit is wanted: true when none waits yet, so the route starts one. The commit stages
+     * whatever was touched by the time it begins, so one waiting commit serves every cycle that ends meanwhile.
+     */
+    public boolean commitRequested() {
+        return ctx.commits.request();
+    }
+
+    /**
+     * Before a commit and its push: waits for the clone's writer (the commit being written, a merge, a fetch) and
+     * holds it until {@link #endCommit}, so nothing else writes the index, HEAD or the refs meanwhile. Returns the
+     * commit's number, which the route hands to the steps after it.
+     */
+    public long beginCommit() {
+        return ctx.commits.begin();
+    }
+
+    /**
+     * camel-git's commit failed. When another process holds the index a moment (an operator's or a script's
+     * {@code git status} refreshes it under {@code index.lock}; JGit does not wait for that lock, it fails), this waits
+     * a little and returns, and the route commits again: for at most {@code tries} × 25 ms, about a minute, as staging
+     * waits for the lock. Anything else, or a lock that stays, propagates.
+     */
+    public void commitBlocked(Integer tries, Exception e) throws Exception {
+        int n = tries == null ? 0 : tries;
+        if (!GitRepo.isIndexLocked(e) || n >= COMMIT_TRIES) {
+            throw e;
+        }
+        if (n == 0) {
+            LOG.info("The index of {} is locked by another process (index.lock): the commit waits for it",
+                    ctx.tree.root());
+        }
+        Thread.sleep(25);
+    }
+
+    private static final int COMMIT_TRIES = 2400;
+
+    /** The commit and its push went through: a commit failure standing since an earlier one is over. */
+    public List<Notification> commitDone(long commit) {
+        synchronized (ctx) {
+            if (!ctx.commits.succeeded(commit)) {
+                return List.of();
+            }
+            lastCycleProblem = null;
+            return ctx.alerts.clear(CYCLE_ALERT, "cycles run again");
+        }
+    }
+
+    /**
+     * A commit written behind its cycle failed: what it staged stays staged, for the next commit. CRITICAL unless a
+     * later commit has already gone through (this failure is then over); the alert stands until one does.
+     */
+    public List<Notification> commitFailed(long commit, Exception e) {
+        synchronized (ctx) {
+            if (!ctx.commits.failed(commit)) {
+                LOG.warn("A commit failed and a later one went through: {}", e.toString());
+                return List.of();
+            }
+            return cycleFailed(e);
+        }
+    }
+
+    /**
+     * After the commit, whatever came of it: the clone's writer is free again. An operator's push that a cycle could
+     * not merge while the clone was held asks for a cycle now.
+     */
+    public void endCommit(long commit) {
+        ctx.commits.end(commit);
+        if (ctx.mergeWanted) {
+            ctx.requester.request(List.of(), "admin branch pushed");
+        }
     }
 
     /** Stages what the cycle touched; true when anything (the cycle's or an intake's) waits for a commit. */
@@ -356,11 +459,14 @@ public final class Engine implements AutoCloseable {
     public List<Notification> cycleSucceeded() {
         synchronized (ctx) {
             lastCycleEnd = ctx.now();
-            lastCycleProblem = null;
             ctx.figures.cycle(System.nanoTime() - ctx.cycleStart);
             LOG.info("Cycle done in {} ms: {} jobs moved, {} indexed", (System.nanoTime() - ctx.cycleStart) / 1_000_000,
                     ctx.cycleMoves, ctx.tree.index().size());
-            List<Notification> out = new ArrayList<>(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            List<Notification> out = new ArrayList<>();
+            if (!ctx.commits.failing()) {
+                lastCycleProblem = null;
+                out.addAll(ctx.alerts.clear(CYCLE_ALERT, "cycles run again"));
+            }
             ctx.envProblems.keySet().removeIf(env -> !ctx.failedThisCycle.contains(env));
             out.addAll(ctx.alerts.clearAllBut(ENV_ALERT, ctx.failedThisCycle.stream().map(e -> ENV_ALERT + e)
                     .collect(java.util.stream.Collectors.toSet()),
@@ -378,6 +484,14 @@ public final class Engine implements AutoCloseable {
         lastCycleProblem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         LOG.error("Cycle stopped", e);
         return ctx.alerts.raise(CYCLE_ALERT, Notification.critical("cycle stopped: " + lastCycleProblem), ctx.now());
+    }
+
+    /**
+     * {@link #cycleFailed(Exception)}, or {@link #commitFailed} when the cycle's commit had begun ({@code commit}, its
+     * number; null before): the routes' catch, whatever failed.
+     */
+    public List<Notification> cycleFailed(Exception e, Long commit) {
+        return commit == null ? cycleFailed(e) : commitFailed(commit, e);
     }
 
     /** One environment's step failed; the others go on. */

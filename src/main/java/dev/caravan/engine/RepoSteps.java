@@ -38,7 +38,7 @@ final class RepoSteps {
     private final CycleContext ctx;
     private final RunFollowing runs;
     private final PushPolicy pushPolicy;
-    private boolean firstCycle = true;
+    private volatile boolean firstCycle = true;
     /** Since when the admin branch has been held back (ICGC's rule), or null. */
     private Instant waitingSince;
 
@@ -50,10 +50,27 @@ final class RepoSteps {
 
     /**
      * Before any environment: finish what a crash left unstaged, bring in the admin branch (ICGC's rule),
-     * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle.
+     * and re-read the tree when someone else changed it. A merge conflict propagates and stops the cycle. Only with
+     * the clone's writer held ({@code clone}); without it, nothing.
      */
-    List<Notification> beginCycle() {
+    List<Notification> beginCycle(boolean clone) {
+        if (!clone) {
+            // the previous cycle's commit is being written: this cycle polls and releases without waiting for it,
+            // and the merge waits for a cycle that finds the clone free (the commit asks for one when it is due)
+            LOG.debug("Cycle begins while a commit is written: no merge in this cycle");
+            return List.of();
+        }
+        return beginCycleLocked();
+    }
+
+    /** The first cycle must have the clone: it recovers a crash's leftovers and reads another daemon's commits. */
+    boolean mustReadClone() {
+        return firstCycle;
+    }
+
+    private List<Notification> beginCycleLocked() {
         List<Notification> out = new ArrayList<>(removeStaleGitLocks());
+        ctx.mergeWanted = false;
         boolean reread = false;
         if (firstCycle && Files.exists(ctx.journal.dirtyMarker())) {
             // the last process changed the tree and did not get to commit: stage what it left unstaged
@@ -154,7 +171,10 @@ final class RepoSteps {
             }
         }
         ctx.indexedHead = ctx.git.head().orElse(null);
-        ctx.clearDirty();
+        if (!ctx.tree.hasTouched()) {
+            // changes made while the commit was written (a cycle or an intake goes on meanwhile) keep the marker
+            ctx.clearDirty();
+        }
     }
 
     /**

@@ -530,6 +530,20 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a failed Git call (camel-git's commit) failed because the index was locked: another process holds it a
+     * moment (git status refreshes it under index.lock), and JGit does not wait for it.
+     */
+    public static boolean isIndexLocked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jgit.errors.LockFailedException l && l.getFile() != null
+                    && l.getFile().getName().equals("index")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a failed Git call failed because the remote could not be reached (camel-git's push throws these). */
     public static boolean isUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

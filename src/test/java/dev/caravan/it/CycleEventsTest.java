@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,9 +97,115 @@ class CycleEventsTest {
         }
     }
 
+    @Test
+    void aRequestedCycleReleasesWhileTheLastCommitIsStillWritten() throws Exception {
+        fx = new FlowFixture(dir, 3);
+        Map<String, String> p = withEvents(fx.settings("local1", 1));
+        // each job runs until the test lets it end (a file named after it appears)
+        Path go = java.nio.file.Files.createDirectories(dir.resolve("go"));
+        p.put("caravan.env.local1.command", "while [ ! -e " + go + "/{job_id} ]; do sleep 0.05; done; echo {job_id} >> "
+                + fx.runsLog);
+        daemon = DaemonHarness.start(dir, p);
+        Poll.until("job.0001 released and committed", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1
+                && daemon.engine().lastCycleEnd().isPresent() && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        long commitsBefore = commits();
+
+        // as if a cycle's commit were being written (and slow): the clone is held until endCommit
+        long held = daemon.engine().beginCommit();
+        try {
+            java.nio.file.Files.createFile(go.resolve("job.0001"));
+            Poll.until("job.0001 moved and job.0002 released while the commit is held", Duration.ofSeconds(30),
+                    () -> inState(State.COMPLETED) == 1 && inState(State.QUEUED) == 1
+                            && daemon.engine().inspect(t -> t.index().inState(State.QUEUED).get(0).ref().jobId())
+                            .equals("job.0002"));
+            assertThat(commits()).as("nothing committed while the clone is held").isEqualTo(commitsBefore);
+            assertThat(clean()).as("the moves wait for the commit").isFalse();
+        } finally {
+            daemon.engine().endCommit(held);
+        }
+        // the commit that waited behind the cycle takes its moves in, at once and in one commit
+        Poll.until("the cycle's moves committed", Duration.ofSeconds(30), this::clean);
+        assertThat(commits() - commitsBefore).as("commits of that cycle").isEqualTo(1);
+        assertThat(FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD"))
+                .contains("/completed/job.0001/params.json").contains("/queued/job.0002/params.json");
+
+        java.nio.file.Files.createFile(go.resolve("job.0002"));
+        java.nio.file.Files.createFile(go.resolve("job.0003"));
+        Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3
+                && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
+    }
+
+    /**
+     * The cause of the commit failures that stopped cycles: another git process (here the test's own {@code git status},
+     * for an operator their {@code git status} or {@code git diff} in the clone) holds {@code .git/index.lock} a moment
+     * while camel-git commits, and JGit's commit does not wait for that lock, it fails. The commit waits for it instead,
+     * and no CRITICAL is sent.
+     */
+    @Test
+    void aCommitWaitsForTheIndexAnotherGitProcessHolds() throws Exception {
+        fx = new FlowFixture(dir, 2);
+        Map<String, String> p = withEvents(fx.settings("local1", 1));
+        Path go = java.nio.file.Files.createDirectories(dir.resolve("go"));
+        p.put("caravan.env.local1.command", "while [ ! -e " + go + "/{job_id} ]; do sleep 0.05; done; echo {job_id} >> "
+                + fx.runsLog);
+        try (dev.caravan.testkit.LogCapture log = dev.caravan.testkit.LogCapture.attach()) {
+            daemon = DaemonHarness.start(dir, p);
+            Poll.until("job.0001 released and committed", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1
+                    && daemon.engine().lastCycleEnd().isPresent() && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+            long commitsBefore = commits();
+            java.time.Instant before = daemon.engine().lastCycleEnd().orElseThrow();
+
+            // an intake stages a job (the index is free) and requests a cycle; its commit waits behind the one held here
+            long held = daemon.engine().beginCommit();
+            Path lock = fx.tracking().resolve(".git/index.lock");
+            try {
+                daemon.engine().intake().add(new dev.caravan.engine.Addition(List.of(new dev.caravan.engine.NewJob(
+                        new dev.caravan.model.JobRef(FlowFixture.GROUP, "b2", "x1"),
+                        "{\"n\": 1, \"fail\": false}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))), Map.of(),
+                        java.util.Optional.of("[test] x1 added while git holds the index")));
+                Poll.until("the intake's cycle done, its commit waiting", Duration.ofSeconds(30),
+                        () -> daemon.engine().lastCycleEnd().orElseThrow().isAfter(before)
+                                && daemon.engine().cycleRequestCounts()[2] == 0);
+                // then git refreshes the index: it writes the new one to index.lock, then renames it
+                java.nio.file.Files.copy(fx.tracking().resolve(".git/index"), lock);
+            } finally {
+                daemon.engine().endCommit(held);
+            }
+            try {
+                Poll.until("the commit waiting for the index", Duration.ofSeconds(30),
+                        () -> log.all().contains("is locked by another process (index.lock): the commit waits for it"));
+                assertThat(commits()).as("nothing committed while the index is locked").isEqualTo(commitsBefore);
+                assertThat(daemon.engine().trackingProblem()).as("no failure while it waits").isEmpty();
+            } finally {
+                java.nio.file.Files.delete(lock); // the other process is done
+            }
+            Poll.until("the intake committed once the index is free", Duration.ofSeconds(30), () -> clean()
+                    && commitsUnchecked() > commitsBefore);
+            assertThat(FlowFixture.git(fx.tracking(), "log", "--format=%s")).contains("[test] x1 added while git holds the index");
+
+            for (String job : List.of("job.0001", "job.0002", "x1")) {
+                java.nio.file.Files.createFile(go.resolve(job));
+            }
+            Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3
+                    && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+            assertThat(daemon.engine().trackingProblem()).isEmpty();
+            assertThat(log.all()).doesNotContain("Cycle stopped");
+            assertThat(fx.slack.texts()).noneMatch(t -> t.contains("cycle stopped"));
+        }
+    }
+
     private boolean clean() {
         try {
             return FlowFixture.git(fx.tracking(), "status", "--porcelain").isBlank();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long commitsUnchecked() {
+        try {
+            return commits();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -161,9 +161,14 @@ final class WesSubmitFaults {
             }
         });
         try {
+            // the cycles it took: counted when the cycle has recorded the runs in the clone's files; a requested
+            // cycle's commit is written behind it, and cycles that end while it is written did not help
+            Poll.until(f.name() + ": the runs of " + hit + " recorded in the clone", RECOVERY_DEADLINE,
+                    () -> p.isAlive() && markersOnDisk().containsAll(hit));
+            int took = Math.max(1, count("Cycle done") - cycles);
             Poll.until(f.name() + ": the runs of " + hit + " recorded", RECOVERY_DEADLINE,
                     () -> p.isAlive() && recordedJobs().containsAll(hit));
-            t.recovered(Duration.between(ended, Instant.now()), Math.max(1, count("Cycle done") - cycles));
+            t.recovered(Duration.between(ended, Instant.now()), took);
         } catch (AssertionError e) {
             t.wedges++;
         }
@@ -184,6 +189,20 @@ final class WesSubmitFaults {
         Set<String> out = new TreeSet<>();
         emu.runs().stream().filter(r -> tree.contains("." + ENV + "." + r.runId() + "\n"))
                 .forEach(r -> out.add(r.tags().getOrDefault("caravan_job", "?")));
+        return out;
+    }
+
+    /** Jobs (by the WES run's tag) with a run marker in the clone's working tree, committed or not. */
+    private Set<String> markersOnDisk() {
+        Set<String> names = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(fx.tracking().resolve("jobs"))) {
+            s.forEach(f -> names.add(f.getFileName().toString()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Set.of(); // a folder moved while walked: the next poll reads it again
+        }
+        Set<String> out = new TreeSet<>();
+        emu.runs().forEach(r -> names.stream().filter(n -> n.startsWith("run.") && n.endsWith("." + ENV + "." + r.runId()))
+                .findAny().ifPresent(n -> out.add(r.tags().getOrDefault("caravan_job", "?"))));
         return out;
     }
 

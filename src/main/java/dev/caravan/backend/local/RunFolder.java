@@ -101,8 +101,12 @@ final class RunFolder {
         writeAtomically(launchFile(), launch.launchedMillis() + "\n" + launch.token(), true);
     }
 
+    /**
+     * Not forced to disk: only the wrapper spawned right after reads it, and a machine that loses it in a crash lost
+     * that run with it. The launch file (forced, with the folder) is what a restarted daemon looks for.
+     */
     void writeScript(String command) throws IOException {
-        writeAtomically(scriptFile(), command + "\n", true);
+        writeAtomically(scriptFile(), command + "\n", false);
     }
 
     Optional<PidRecord> readPid() throws IOException {
