@@ -62,7 +62,9 @@ public final class BatchesApiBench {
         main.start();
         try {
             Engine engine = main.getCamelContext().getRegistry().lookupByNameAndType("engine", Engine.class);
-            HttpClient http = HttpClient.newHttpClient();
+            // HTTP/1.1, as curl, browsers (no h2c on http://) and the project's tests speak to the daemon; the JDK's
+            // default h2c upgrade adds HTTP/2 flow control (64 KB windows, ~20 window updates per 1.3 MB answer)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String api = "http://127.0.0.1:" + port + "/api/batches";
             send(http, "POST", api, "{\"group\": \"bench-wepp\", \"batch\": \"items-" + items + "\"}");
             String b = api + "/bench-wepp/items-" + items;
