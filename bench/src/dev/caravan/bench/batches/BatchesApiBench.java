@@ -52,7 +52,13 @@ public final class BatchesApiBench {
         p.setProperty("caravan.tracking.seed", out.resolve("seed").toString());
         p.setProperty("caravan.work.dir", out.resolve("work").toString());
         p.setProperty("caravan.batches.work-dir", out.resolve("batches").toString());
-        p.setProperty("caravan.triggers.enabled", "false");
+        // the shipped daemon's triggers (cron, fetch timer, requested cycles through the routes) unless
+        // BENCH_TRIGGERS=off: then a Start's cycle goes straight to the cycle route and fetches the remote first
+        boolean triggers = !"off".equals(System.getenv("BENCH_TRIGGERS"));
+        if (!triggers) {
+            p.setProperty("caravan.triggers.enabled", "false");
+        }
+        System.out.println("INFO triggers " + (triggers ? "as shipped (on)" : "off (BENCH_TRIGGERS=off)"));
         p.setProperty("caravan.http.token", TOKEN);
         StringWriter w = new StringWriter();
         p.store(w, "bench");
