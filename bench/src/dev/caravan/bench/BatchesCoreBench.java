@@ -27,6 +27,7 @@ public final class BatchesCoreBench {
 
     private static final String NAME = "batches core";
     private static final long SECOND = 1_000_000_000L;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private BatchesCoreBench() {
     }
@@ -34,18 +35,21 @@ public final class BatchesCoreBench {
     public static void main(String[] args) throws Exception {
         byte[] geojson = geojson(10 * 1024 * 1024);
         List<Long> times = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         GeoJsonAnalysis[] last = new GeoJsonAnalysis[1];
         for (int i = 0; i < 7; i++) {
+            long c0 = CPU.getCurrentThreadCpuTime();
             times.add(Bench.time(() -> {
                 GeoJsonResource r = GeoJsonReader.read(new ByteArrayInputStream(geojson),
                         GeoJsonReader.DEFAULT_MAX_UPLOAD, "resource");
                 last[0] = GeoJsonAnalyzer.analyze(r);
             }));
+            cpu.add(CPU.getCurrentThreadCpuTime() - c0);
         }
         Bench.info(NAME, "analyse a 10 MB GeoJSON, first run (cold JVM)", Bench.ms(times.get(0)),
                 last[0].featureCount() + " features, " + geojson.length + " bytes");
         Bench.timed(NAME, "analyse a 10 MB GeoJSON (median of 5, warm)", Bench.median(times.subList(2, 7)), SECOND,
-                "read + parse + checksum + analysis; runs " + Bench.all(times.subList(2, 7)));
+                "read + parse + checksum + analysis; runs " + Bench.all(times.subList(2, 7)) + cpu(cpu));
 
         List<Map<String, Object>> features = features(100_000);
         for (String template : List.of("{properties['HucName']}-{properties['Region']}",
@@ -53,14 +57,25 @@ public final class BatchesCoreBench {
                 "{properties['Region']}_{properties['area']:.1f}_{index:06d}")) {
             RunIdTemplate.compile(template);
             List<Long> runs = new ArrayList<>();
+            List<Long> cpuRuns = new ArrayList<>();
             RunIdValidation[] v = new RunIdValidation[1];
             for (int i = 0; i < 7; i++) {
+                long c0 = CPU.getCurrentThreadCpuTime();
                 runs.add(Bench.time(() -> v[0] = RunIdValidator.validate(template, features, "checksum")));
+                cpuRuns.add(CPU.getCurrentThreadCpuTime() - c0);
             }
             Bench.timed(NAME, "validate " + template + " over 100,000 features (median of 5, warm)",
                     Bench.median(runs.subList(2, 7)), SECOND, "valid=" + v[0].isValid() + "; first run "
-                            + Bench.ms(runs.get(0)) + "; runs " + Bench.all(runs.subList(2, 7)));
+                            + Bench.ms(runs.get(0)) + "; runs " + Bench.all(runs.subList(2, 7)) + cpu(cpuRuns));
         }
+    }
+
+    /**
+     * The measuring thread's own CPU time (median of the 5 warm runs): what the code costs, apart from the waits for a
+     * core that a loaded host adds to the wall time (GC threads are not in it).
+     */
+    private static String cpu(List<Long> cpu) {
+        return "; this thread's CPU, median " + Bench.ms(Bench.median(cpu.subList(2, 7)));
     }
 
     private static byte[] geojson(int size) {

@@ -55,6 +55,19 @@ public final class Intake implements JobSink {
         }
     }
 
+    /**
+     * The index's version (see {@link dev.caravan.tracking.JobIndex#version()}) now, without waiting for a cycle that
+     * holds the lock: enough to tell that a view made from the index is still current, never to read jobs.
+     */
+    public long indexVersion() {
+        return ctx.tree.index().version();
+    }
+
+    /** Where a file of the tree is; nothing is read. */
+    public java.nio.file.Path pathOf(dev.caravan.model.TreeFile file) {
+        return ctx.tree.pathOf(file);
+    }
+
     /** Adds the jobs {@code plan} makes; when it added any, every environment is asked for a cycle, so they start now. */
     @Override
     public IntakeOutcome add(Function<TreeView, Addition> plan) {

@@ -27,7 +27,8 @@ public final class JobIndex {
     /** Versions are unique across indexes: a tree read again gets a new index whose version no earlier one had. */
     private static final java.util.concurrent.atomic.AtomicLong VERSIONS = new java.util.concurrent.atomic.AtomicLong();
 
-    private long version = VERSIONS.incrementAndGet();
+    /** Volatile: a batch's GET compares it without waiting for a running cycle's lock (Intake.indexVersion). */
+    private volatile long version = VERSIONS.incrementAndGet();
     private final Map<JobRef, Job> jobs = new HashMap<>();
     private final Map<State, NavigableSet<JobRef>> byState = new TreeMap<>();
     private final Map<JobRef, String> held = new TreeMap<>();

@@ -38,7 +38,8 @@ public final class TrackingTree implements TreeView {
     private final Optional<Path> dirtyMarker;
     private final ParamsReader paramsReader = new ParamsReader();
     private final Set<String> touched = new TreeSet<>();
-    private JobIndex index = new JobIndex();
+    /** Volatile: its version is read without the engine's lock (see JobIndex.version). */
+    private volatile JobIndex index = new JobIndex();
     /** A read of the tree still under way ({@link #loadInBackground}), or null. */
     private volatile CompletableFuture<ScanResult> loading;
 

@@ -12,8 +12,10 @@ import org.apache.camel.model.rest.RestBindingMode;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,13 @@ public final class BatchApi extends RouteBuilder {
 
     private final BatchService service;
     private final HttpSettings http;
+    /** The JSON of the batch views answered last, by "group/batch" (as many as the service keeps views). */
+    private final Map<String, Rendered> rendered = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Rendered> eldest) {
+            return size() > BatchService.CACHED_VIEWS;
+        }
+    });
 
     public BatchApi(BatchService service, HttpSettings http) {
         this.service = service;
@@ -72,7 +81,7 @@ public final class BatchApi extends RouteBuilder {
         });
         read("list", e -> service.list());
         change("create", e -> created(e, service.create(body(e))));
-        read("get", e -> service.get(g(e), b(e)));
+        from("direct:api-get").routeId("api-get").threads(2, 8).process(this::getBatch);
         change("delete", e -> service.delete(g(e), b(e)));
         change("resource", e -> service.putResource(g(e), b(e), upload(e), new BatchService.UploadHint(
                 e.getMessage().getHeader("format", String.class), e.getMessage().getHeader("filename", String.class),
@@ -104,6 +113,25 @@ public final class BatchApi extends RouteBuilder {
             e.getMessage().setBody(service.log(g(e), b(e), item(e), stream, n));
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
         });
+    }
+
+    /**
+     * A batch's view as JSON. The service hands back the same view object until something of the batch changes, so
+     * it is written once per change, not once per GET (10,000 items are about 1.3 MB of JSON).
+     */
+    private void getBatch(Exchange e) throws Exception {
+        String key = g(e) + "/" + b(e);
+        Map<String, Object> view = service.get(g(e), b(e));
+        Rendered r = rendered.get(key);
+        if (r == null || r.view() != view) {
+            r = new Rendered(view, JSON.writeValueAsBytes(view));
+            rendered.put(key, r);
+        }
+        answer(e, 200, r.json());
+    }
+
+    /** A view as it was written; compared by identity, as the service keeps its views unchanged. */
+    private record Rendered(Map<String, Object> view, byte[] json) {
     }
 
     /** A call that reads: no token needed. */
@@ -158,10 +186,18 @@ public final class BatchApi extends RouteBuilder {
 
     static void json(Exchange e, int status, Object body) {
         try {
-            e.getMessage().setBody(JSON.writeValueAsBytes(body));
+            answer(e, status, JSON.writeValueAsBytes(body));
         } catch (Exception x) {
             throw new IllegalStateException(x);
         }
+    }
+
+    /**
+     * The answer as a ByteBuffer: platform-http writes one in a single piece, where a byte[] would be turned into a
+     * stream and pumped 16 KB at a time, each piece read on a worker thread (80 hand-overs for 1.3 MB).
+     */
+    private static void answer(Exchange e, int status, byte[] json) {
+        e.getMessage().setBody(ByteBuffer.wrap(json));
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
     }

@@ -1,15 +1,16 @@
 package dev.caravan.batches.geojson;
 
 import dev.caravan.batches.python.Py;
-import dev.caravan.batches.python.PyText;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** WEPPcloud's analysis of a FeatureCollection (watershed_collection's _analyze_geojson). */
+/**
+ * WEPPcloud's analysis of a FeatureCollection (watershed_collection's _analyze_geojson): its parts, which
+ * {@link GeoJsonScan} applies to each feature as it reads the upload.
+ */
 public final class GeoJsonAnalyzer {
 
     public static final int SAMPLES = 5;
@@ -19,25 +20,18 @@ public final class GeoJsonAnalyzer {
     private GeoJsonAnalyzer() {
     }
 
+    /** The analysis, made while the upload was read (see {@link GeoJsonScan}). */
     public static GeoJsonAnalysis analyze(GeoJsonResource resource) {
-        List<Map<String, Object>> features = resource.features();
-        Map<String, String> schema = schema(features);
-        List<String> keys = new ArrayList<>(schema.keySet());
-        keys.sort(PyText::compare);
-        String[] epsg = epsg(resource.data());
-        return new GeoJsonAnalysis(features.size(), bbox(features), epsg[0], epsg[1], keys, schema,
-                samples(features), resource.checksum(), resource.sizeBytes());
+        return resource.analysis();
     }
 
-    /** [minx, miny, maxx, maxy] over every coordinate pair, or null when there is none. */
-    static List<Double> bbox(List<Map<String, Object>> features) {
-        double[] box = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            Double.NEGATIVE_INFINITY};
+    /**
+     * Widens box [minx, miny, maxx, maxy] by every coordinate pair of a geometry; true when there was one.
+     */
+    static boolean addGeometry(Object geometry, double[] box) {
         boolean[] any = {false};
-        for (Map<String, Object> feature : features) {
-            geometry(feature.get("geometry"), box, any);
-        }
-        return any[0] ? List.of(box[0], box[1], box[2], box[3]) : null;
+        geometry(geometry, box, any);
+        return any[0];
     }
 
     /** A geometry's coordinates; a GeometryCollection's member geometries too (WEPPcloud skips those). */
@@ -99,16 +93,6 @@ public final class GeoJsonAnalyzer {
         return new String[] {"EPSG:4326", "default"};
     }
 
-    static Map<String, String> schema(List<Map<String, Object>> features) {
-        List<Map<?, ?>> props = new ArrayList<>(features.size());
-        for (Map<String, Object> feature : features) {
-            if (feature.get("properties") instanceof Map<?, ?> p) {
-                props.add(p);
-            }
-        }
-        return attributeSchema(props);
-    }
-
     /**
      * Each key's type over these objects (a feature's properties, a row), in the order keys first appear: one of
      * WEPPcloud's type names, or {@code mixed} when the objects differ.
@@ -116,12 +100,17 @@ public final class GeoJsonAnalyzer {
     public static Map<String, String> attributeSchema(List<? extends Map<?, ?>> objects) {
         Map<String, String> schema = new LinkedHashMap<>();
         for (Map<?, ?> props : objects) {
-            for (Map.Entry<?, ?> e : props.entrySet()) {
-                String type = typeOf(e.getValue());
-                schema.merge((String) e.getKey(), type, (old, now) -> old.equals(now) ? old : "mixed");
-            }
+            addSchema(schema, props);
         }
         return schema;
+    }
+
+    /** Adds one object's keys and their types to a schema. */
+    static void addSchema(Map<String, String> schema, Map<?, ?> props) {
+        for (Map.Entry<?, ?> e : props.entrySet()) {
+            String type = typeOf(e.getValue());
+            schema.merge((String) e.getKey(), type, (old, now) -> old.equals(now) ? old : "mixed");
+        }
     }
 
     /** WEPPcloud's names for the Python types JSON values have. */
@@ -130,15 +119,5 @@ public final class GeoJsonAnalyzer {
 
     static String typeOf(Object v) {
         return SCHEMA_TYPES.getOrDefault(Py.typeName(v), "unknown");
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<GeoJsonAnalysis.Sample> samples(List<Map<String, Object>> features) {
-        List<GeoJsonAnalysis.Sample> out = new ArrayList<>();
-        for (int i = 0; i < features.size() && i < SAMPLES; i++) {
-            Object props = features.get(i).get("properties");
-            out.add(new GeoJsonAnalysis.Sample(i, props instanceof Map ? (Map<String, Object>) props : Map.of()));
-        }
-        return out;
     }
 }

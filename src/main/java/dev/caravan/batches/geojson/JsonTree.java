@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class JsonTree {
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             // correctly rounded like Double.parseDouble, and several times faster on coordinates
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -56,7 +56,7 @@ public final class JsonTree {
         }
     }
 
-    private static BatchInputException malformed(String field, JsonLocation at, String what) {
+    static BatchInputException malformed(String field, JsonLocation at, String what) {
         int line = at == null ? 0 : at.getLineNr();
         int column = at == null ? 0 : at.getColumnNr();
         String where = line > 0 ? " at line " + line + ", column " + column : "";
@@ -69,7 +69,8 @@ public final class JsonTree {
         return t.length() > 300 ? t.substring(0, 300) + "…" : t;
     }
 
-    private static Object value(JsonParser p, JsonToken t) throws IOException {
+    /** The value whose first token is t, read to its last token. */
+    static Object value(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();

@@ -66,6 +66,58 @@ public final class Dtoa {
         if (v == 0) {
             return ZERO;
         }
+        Digits quick = fixedFromShortest(v, n);
+        return quick != null ? quick : fixedExactly(v, n);
+    }
+
+    /** 10^-n for the n where {@link #fixedFromShortest} may answer. */
+    private static final double[] TENTHS = {1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11,
+        1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20};
+
+    /**
+     * Mode 3 from the shortest digits d of v, without expanding v exactly (a {@code :.1f} over 100,000 features
+     * spent most of its time in BigDecimal), or null where only the exact value can say. When v's spacing (ulp) is
+     * at most half of 10^-n: if d has at most n decimals it is the nearest n-decimal number to v (any other lies a
+     * full 10^-n away, d less than half an ulp); if it has more, rounding d gives what rounding v gives unless d
+     * sits exactly halfway (a halfway point between d and v would be a shorter or closer digit string that also
+     * reads back as v, which the shortest digits are not). The halfway case and larger values go the exact way.
+     */
+    static Digits fixedFromShortest(double v, int n) {
+        if (n >= TENTHS.length || v < Double.MIN_NORMAL || !(Math.ulp(v) * 2 <= TENTHS[n])) {
+            return null;
+        }
+        Digits d = ShortestDigits.of(v);
+        String s = d.digits();
+        int keep = d.decpt() + n; // digits of s that stand before the n-th decimal
+        if (keep >= s.length()) {
+            return d;
+        }
+        if (keep < 0) {
+            return new Digits("", -n); // below half of 10^-n: rounds to zero
+        }
+        char next = s.charAt(keep);
+        if (next == '5' && keep == s.length() - 1) {
+            return null; // exactly halfway in d: the exact value decides
+        }
+        long kept = keep == 0 ? 0 : Long.parseLong(s, 0, keep, 10);
+        if (next >= '5') {
+            kept++;
+        }
+        if (kept == 0) {
+            return new Digits("", -n);
+        }
+        // kept × 10^-n, as digits without trailing zeros and the decimal point
+        int e = -n;
+        while (kept % 10 == 0) {
+            kept /= 10;
+            e++;
+        }
+        String digits = Long.toString(kept);
+        return new Digits(digits, digits.length() + e);
+    }
+
+    /** Mode 3 on the exact binary value. */
+    static Digits fixedExactly(double v, int n) {
         BigDecimal r = new BigDecimal(v).setScale(n, RoundingMode.HALF_EVEN);
         if (r.signum() == 0) {
             return new Digits("", -n);

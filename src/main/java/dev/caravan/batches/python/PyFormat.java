@@ -126,7 +126,10 @@ public final class PyFormat {
             case 'x', 'X' -> 16;
             default -> 10;
         };
-        String digits = v.abs().toString(radix);
+        // a long's digits without BigInteger: {index:06d} over 100,000 features spent a sixth of its time there
+        boolean small = value instanceof Long || value instanceof Integer;
+        long l = small ? ((Number) value).longValue() : 0;
+        String digits = small && l != Long.MIN_VALUE ? Long.toString(Math.abs(l), radix) : v.abs().toString(radix);
         String prefix = !spec.alternate() || radix == 10 ? "" : "0" + type;
         if (type == 'X') {
             digits = digits.toUpperCase(Locale.ROOT);

@@ -70,25 +70,35 @@ final class BatchViews {
 
     /**
      * A view made without the runner's status, with each running item's status from it ("moving" while its outputs
-     * move in); the view itself is left as it is.
+     * move in): the view itself when no status differs (the common case: running), else a changed copy.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> withRunnerStatus(Map<String, Object> view, List<Job> jobs,
                                                 Function<Job, Optional<String>> runnerStatus) {
-        List<Map<String, Object>> items = new ArrayList<>((List<Map<String, Object>>) view.get("items"));
-        Map<String, Integer> statuses = new TreeMap<>((Map<String, Integer>) view.get("statuses"));
+        List<Map<String, Object>> before = (List<Map<String, Object>>) view.get("items");
+        List<Map<String, Object>> items = null;
+        Map<String, Integer> statuses = null;
         for (int i = 0; i < jobs.size(); i++) {
             Job j = jobs.get(i);
-            if (j.state().equals(State.QUEUED)) {
-                Map<String, Object> now = item(j, runnerStatus.apply(j));
-                String before = (String) items.get(i).get("status");
-                if (!before.equals(now.get("status"))) {
-                    statuses.merge(before, -1, Integer::sum);
-                    statuses.remove(before, 0);
-                    statuses.merge((String) now.get("status"), 1, Integer::sum);
-                }
-                items.set(i, now);
+            if (!j.state().equals(State.QUEUED)) {
+                continue;
             }
+            String was = (String) before.get(i).get("status");
+            String now = status(j.state(), runnerStatus.apply(j));
+            if (was.equals(now)) {
+                continue;
+            }
+            if (items == null) {
+                items = new ArrayList<>(before);
+                statuses = new TreeMap<>((Map<String, Integer>) view.get("statuses"));
+            }
+            statuses.merge(was, -1, Integer::sum);
+            statuses.remove(was, 0);
+            statuses.merge(now, 1, Integer::sum);
+            items.set(i, item(j, Optional.of(now)));
+        }
+        if (items == null) {
+            return view;
         }
         Map<String, Object> m = new LinkedHashMap<>(view);
         m.put("statuses", statuses);

@@ -51,7 +51,7 @@ sealed interface ItemSource {
 
         @Override
         public int count() {
-            return resource.features().size();
+            return resource.featureCount();
         }
 
         @Override

@@ -96,8 +96,9 @@ final class Functions {
             }
         }
         String text = out.toString();
-        if (!sep.isEmpty()) {
-            // WEPPcloud's re.sub(re.escape(sep) + "+", sep): the '+' repeats the separator's last character
+        // WEPPcloud's re.sub(re.escape(sep) + "+", sep): the '+' repeats the separator's last character, so the text
+        // changes only where sep is followed by that character again (looked for first: the regex is costly per feature)
+        if (!sep.isEmpty() && text.contains(sep + sep.charAt(sep.length() - 1))) {
             text = collapser(sep).matcher(text).replaceAll(Matcher.quoteReplacement(sep));
         }
         return sep.isEmpty() ? text : PyText.strip(text, sep);

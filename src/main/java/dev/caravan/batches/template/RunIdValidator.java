@@ -55,8 +55,10 @@ public final class RunIdValidator {
         List<String> runIds = new ArrayList<>(count);
         List<RunIdValidation.FeatureError> errors = new ArrayList<>();
         List<RunIdValidation.Row> preview = new ArrayList<>();
-        Map<String, List<Integer>> seen = new HashMap<>(count * 2);
-        Map<String, Integer> duplicateOrder = new LinkedHashMap<>();
+        // each run id's first index; a list of indexes only for duplicates, in the order they were found (a list per
+        // run id was most of the allocation over 100,000 features)
+        Map<String, Integer> seen = new HashMap<>(count * 2);
+        Map<String, List<Integer>> duplicated = new LinkedHashMap<>();
         int errorCount = 0;
         long totalSteps = 0;
         for (int index = 0; index < count; index++) {
@@ -82,10 +84,9 @@ public final class RunIdValidator {
                     errors.add(new RunIdValidation.FeatureError(index, featureId, error));
                 }
             } else {
-                List<Integer> indexes = seen.computeIfAbsent(runId, k -> new ArrayList<>(1));
-                indexes.add(index);
-                if (indexes.size() == 2) {
-                    duplicateOrder.put(runId, duplicateOrder.size());
+                Integer first = seen.putIfAbsent(runId, index);
+                if (first != null) {
+                    duplicated.computeIfAbsent(runId, k -> new ArrayList<>(List.of(first))).add(index);
                 }
             }
             runIds.add(runId);
@@ -94,17 +95,18 @@ public final class RunIdValidator {
             }
         }
         List<RunIdValidation.Duplicate> duplicates = new ArrayList<>();
-        for (String id : duplicateOrder.keySet()) {
+        for (Map.Entry<String, List<Integer>> d : duplicated.entrySet()) {
             if (duplicates.size() == LISTED) {
                 break;
             }
-            List<Integer> indexes = seen.get(id);
+            String id = d.getKey();
+            List<Integer> indexes = d.getValue();
             duplicates.add(new RunIdValidation.Duplicate(id, indexes.size(),
                     List.copyOf(indexes.subList(0, Math.min(indexes.size(), LISTED)))));
         }
-        boolean valid = errorCount == 0 && duplicateOrder.isEmpty();
+        boolean valid = errorCount == 0 && duplicated.isEmpty();
         RunIdValidation.Summary summary = new RunIdValidation.Summary(count, errorCount,
-                duplicateOrder.size(), seen.size(), count - errorCount, valid);
+                duplicated.size(), seen.size(), count - errorCount, valid);
         return new RunIdValidation(template.text(), sha256(template.text()), resourceChecksum, summary,
                 List.copyOf(errors), duplicates, List.copyOf(preview),
                 validationHash(template.text(), resourceChecksum), java.util.Collections.unmodifiableList(runIds));
