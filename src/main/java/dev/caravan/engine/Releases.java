@@ -60,6 +60,11 @@ final class Releases {
     private final Map<String, java.util.ArrayDeque<Release>> upcoming = new HashMap<>();
     /** Jobs whose intent is durable (in a group) and whose submission has not been tried yet. */
     private final Map<JobRef, Intent> prepared = new HashMap<>();
+    /**
+     * Per environment, the jobs of the running release that were given an intent: never given a second one, even when
+     * a submission that runs out of the plan's order (chains go side by side) finds its job still in {@link #upcoming}.
+     */
+    private final Map<String, Set<JobRef>> taken = new HashMap<>();
 
     Releases(CycleContext ctx) {
         this.ctx = ctx;
@@ -222,6 +227,7 @@ final class Releases {
             ctx.journal.clearIntent(job);
         });
         upcoming.remove(env);
+        taken.remove(env);
     }
 
     /**
@@ -237,18 +243,21 @@ final class Releases {
         if (ready != null) {
             ctx.journal.clearIntent(job.ref()); // the job changed since (a merge): its new intent is written below
         }
+        Set<JobRef> given = taken.computeIfAbsent(env, e -> new HashSet<>());
         List<Intent> group = new ArrayList<>();
         Intent own = newIntent(env, job, now);
         group.add(own);
+        given.add(job.ref());
         java.util.ArrayDeque<Release> next = upcoming.getOrDefault(env, new java.util.ArrayDeque<>());
         while (group.size() < INTENT_GROUP && !next.isEmpty()) {
             Release r = next.poll();
-            if (r.job().equals(job.ref()) || prepared.containsKey(r.job())) {
+            if (given.contains(r.job())) {
                 continue;
             }
             Optional<Job> j = ctx.tree.index().get(r.job());
             if (j.isPresent() && j.get().state().equals(State.BACKLOG)) {
                 group.add(newIntent(env, j.get(), now));
+                given.add(r.job());
             }
         }
         // forced once for the group, before any of its submissions is sent
