@@ -66,10 +66,19 @@ public final class SubmitCpuBench {
         p.put("caravan.env." + ENV + ".backend", BenchBackendFactory.KIND);
         p.put("caravan.env." + ENV + ".max-parallel-runs", Integer.toString(n));
         p.put("caravan.env." + ENV + ".excessive-failure-threshold", "0");
+        // with its triggers off this daemon is no leader, so it would re-read the whole tree as a standby every 30 s,
+        // in the middle of a measured cycle; a leading daemon never does (its refresh returns at once)
+        p.put("caravan.standby.refresh-interval", "24h");
         Path pause = out.resolve("tracking/jobs/pause." + ENV);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Bench.Daemon1 d = startDaemon(out.resolve("daemon"), p)) {
             d.noPushDue();
+            // JFR starts before the warm-up: its start loads and generates classes and deoptimises compiled code, and
+            // the JIT's work on that would otherwise land in the measured cycle. The recordings below only add a window
+            Recording warm = JFR ? samplesRecording() : null;
+            if (warm != null) {
+                warm.start();
+            }
             // warm-up: releases and polls of N, as measured below, until the JIT has compiled the path
             for (int w = 0; w < warmups; w++) {
                 BenchBackend.hold = true;
@@ -82,6 +91,7 @@ public final class SubmitCpuBench {
             BenchBackend.hold = true;
             BenchBackend.resetCounters();
             Bench.sync();
+            jitSettled();
 
             Path jfr = out.resolve("release.jfr");
             long[] submit = measured(d, os, jfr);
@@ -93,6 +103,7 @@ public final class SubmitCpuBench {
             BenchBackend.hold = false;
             BenchBackend.resetCounters();
             Bench.sync();
+            jitSettled();
             Path jfr2 = out.resolve("poll.jfr");
             long[] poll = measured(d, os, jfr2);
             int polled = BenchBackend.POLLED_RUNS.get();
@@ -211,9 +222,8 @@ public final class SubmitCpuBench {
     /** One cycle under a JFR recording: {process CPU ns, wall ns, user ns, system ns}. */
     private static long[] measured(Bench.Daemon1 d, com.sun.management.OperatingSystemMXBean os, Path jfr)
             throws Exception {
-        try (Recording r = new Recording()) {
-            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
-            if (JFR) {
+        try (Recording r = JFR ? samplesRecording() : null) {
+            if (r != null) {
                 r.start();
             }
             Map<Long, long[]> th0 = threadCpu();
@@ -229,11 +239,37 @@ public final class SubmitCpuBench {
             long cpu = os.getProcessCpuTime() - c0;
             long[] us1 = userSys();
             threadNames = tasksSince(tk0) + "; " + threadsSince(th0);
-            if (JFR) {
+            if (r != null) {
                 r.stop();
                 r.dump(jfr);
             }
             return new long[] {cpu, wall, us1[0] - us0[0], us1[1] - us0[1]};
+        }
+    }
+
+    private static Recording samplesRecording() {
+        Recording r = new Recording();
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+        return r;
+    }
+
+    /**
+     * Waits (at most 60 s) until the JIT compilers have been idle for a second: what the warm-up queued is compiled
+     * before the measured cycle, so the figure is the steady state of a daemon that has been running, not the tail of
+     * its warm-up. What the measured cycle itself makes the JIT compile is still counted.
+     */
+    static void jitSettled() throws InterruptedException {
+        var jit = ManagementFactory.getCompilationMXBean();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 1_000_000_000L) {
+            Thread.sleep(100);
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.caravan.camel;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * submission that starts late (a busy machine) leaves its slot unused for good, and a 50/s pass ends below 50/s; here
  * the slots a late caller missed are taken up again, up to the burst. Each caller blocks until its slot.
  */
-final class SubmitLimiter implements Processor {
+final class SubmitLimiter {
 
     private final long intervalNanos;
     private final long burstNanos;
@@ -22,8 +19,8 @@ final class SubmitLimiter implements Processor {
         this.burstNanos = (pace.burst() - 1) * intervalNanos;
     }
 
-    @Override
-    public void process(Exchange exchange) throws InterruptedException {
+    /** Blocks until the caller's slot. */
+    void await() throws InterruptedException {
         TimeUnit.NANOSECONDS.sleep(reserve(System.nanoTime()));
     }
 

@@ -2,9 +2,13 @@ package dev.caravan.camel;
 
 import dev.caravan.engine.Engine;
 import dev.caravan.engine.Release;
+import dev.caravan.engine.SubmitOutcome;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Environment;
 import org.apache.camel.builder.RouteBuilder;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One {@code direct:submit-<env>} route per environment, taking one chain of jobs (most chains are one job long; a
@@ -25,18 +29,24 @@ final class SubmitRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (Environment env : settings.environments().values()) {
-            // a chain's steps one after the other, each through the throttle: the pace counts submissions
-            var steps = from("direct:submit-" + env.name()).routeId("submit-" + env.name())
-                    .split(body(), new SubmitOutcomes());
             SubmitPace pace = SubmitPace.of(env);
-            if (pace.limited()) {
-                steps.process(new SubmitLimiter(pace));
-            }
-            // a step whose predecessor was not submitted is refused by the engine, so a chain never runs ahead;
-            // the outcomes, gathered, are the route's answer. A processor, not a bean call with a Simple expression for
-            // its arguments: that was evaluated again for every job, a third of the release path's CPU
+            SubmitLimiter limiter = pace.limited() ? new SubmitLimiter(pace) : null;
             String name = env.name();
-            steps.process(e -> e.getMessage().setBody(engine.submit(name, e.getMessage().getBody(Release.class))));
+            // a chain's steps one after the other, each through the throttle: the pace counts submissions. A step
+            // whose predecessor was not submitted is refused by the engine, so a chain never runs ahead; the outcomes
+            // are the route's answer. One processor walks the chain: a split per chain copied an exchange and ran an
+            // aggregation per job, and a bean call with a Simple expression for its arguments was evaluated per job
+            from("direct:submit-" + name).routeId("submit-" + name).process(e -> {
+                List<?> chain = e.getMessage().getBody(List.class);
+                List<SubmitOutcome> outcomes = new ArrayList<>(chain.size());
+                for (Object step : chain) {
+                    if (limiter != null) {
+                        limiter.await();
+                    }
+                    outcomes.add(engine.submit(name, (Release) step));
+                }
+                e.getMessage().setBody(outcomes);
+            });
         }
     }
 }

@@ -51,6 +51,20 @@ final class Releases {
     private final ReleasePlanner planner;
     private final SecureRandom random = new SecureRandom();
     private final GateNotes notes = new GateNotes();
+    /**
+     * Intents are written for up to this many of a release's submissions at once, forced once (Journal.recordIntents):
+     * bounded, so a crash leaves at most this many more unsent submissions for the next start to ask the backend about.
+     */
+    static final int INTENT_GROUP = 64;
+    /** Per environment, the planned releases in the order the route submits them, from which groups are taken. */
+    private final Map<String, java.util.ArrayDeque<Release>> upcoming = new HashMap<>();
+    /** Jobs whose intent is durable (in a group) and whose submission has not been tried yet. */
+    private final Map<JobRef, Intent> prepared = new HashMap<>();
+    /**
+     * Per environment, the jobs of the running release that were given an intent: never given a second one, even when
+     * a submission that runs out of the plan's order (chains go side by side) finds its job still in {@link #upcoming}.
+     */
+    private final Map<String, Set<JobRef>> taken = new HashMap<>();
 
     Releases(CycleContext ctx) {
         this.ctx = ctx;
@@ -198,7 +212,63 @@ final class Releases {
                 out.add(rs);
             }
         }
+        settlePrepared(env); // a release that ended without its releaseDone (the route failed) leaves none behind
+        java.util.ArrayDeque<Release> next = new java.util.ArrayDeque<>();
+        out.forEach(next::addAll);
+        upcoming.put(env, next);
         return new ReleasePlan(env, out, refused, gateNotes);
+    }
+
+    /** Settles the prepared intents of {@code env}'s jobs whose submission was never tried: nothing was sent. */
+    private void settlePrepared(String env) {
+        List<JobRef> untried = prepared.values().stream().filter(i -> i.env().equals(env)).map(Intent::job).toList();
+        untried.forEach(job -> {
+            prepared.remove(job);
+            ctx.journal.clearIntent(job);
+        });
+        upcoming.remove(env);
+        taken.remove(env);
+    }
+
+    /**
+     * The durable intent for this submission: taken from its group when one was written for it, else a group is
+     * written now for it and the next planned submissions that have none. Under the lock.
+     */
+    private Intent intentFor(String env, Job job, long now) {
+        int attempt = job.runs().size() + 1;
+        Intent ready = prepared.remove(job.ref());
+        if (ready != null && ready.attempt() == attempt) {
+            return ready;
+        }
+        if (ready != null) {
+            ctx.journal.clearIntent(job.ref()); // the job changed since (a merge): its new intent is written below
+        }
+        Set<JobRef> given = taken.computeIfAbsent(env, e -> new HashSet<>());
+        List<Intent> group = new ArrayList<>();
+        Intent own = newIntent(env, job, now);
+        group.add(own);
+        given.add(job.ref());
+        java.util.ArrayDeque<Release> next = upcoming.getOrDefault(env, new java.util.ArrayDeque<>());
+        while (group.size() < INTENT_GROUP && !next.isEmpty()) {
+            Release r = next.poll();
+            if (given.contains(r.job())) {
+                continue;
+            }
+            Optional<Job> j = ctx.tree.index().get(r.job());
+            if (j.isPresent() && j.get().state().equals(State.BACKLOG)) {
+                group.add(newIntent(env, j.get(), now));
+                given.add(r.job());
+            }
+        }
+        // forced once for the group, before any of its submissions is sent
+        ctx.journal.recordIntents(group);
+        group.subList(1, group.size()).forEach(i -> prepared.put(i.job(), i));
+        return own;
+    }
+
+    private Intent newIntent(String env, Job job, long now) {
+        int attempt = job.runs().size() + 1;
+        return new Intent(job.ref(), env, job.ref().path() + "#" + attempt + "-" + nonce(), attempt, job.nextRunEpoch(now));
     }
 
     /** The release rules of the batches people drive among these jobs' batches; a damaged rule holds its batch. */
@@ -228,15 +298,20 @@ final class Releases {
     SubmitOutcome submit(String env, Release r) {
         Backend backend = ctx.backend(env);
         if (ctx.blocked.contains(env)) {
+            synchronized (ctx) {
+                settle(r.job());
+            }
             return SubmitOutcome.skipped(r.job());
         }
         Job job;
         String token;
         long epoch;
+        int attempt;
         List<String> dependsOn = new ArrayList<>();
         synchronized (ctx) {
             Optional<Job> j = ctx.tree.index().get(r.job());
             if (j.isEmpty() || !j.get().state().equals(State.BACKLOG)) {
+                settle(r.job());
                 return SubmitOutcome.skipped(r.job()); // moved by a merge since it was planned
             }
             job = j.get();
@@ -245,15 +320,18 @@ final class Releases {
                 if (pred.isPresent() && pred.get().inFlightOn(env)) {
                     dependsOn.add(pred.get().newestRun().orElseThrow().runId());
                 } else if (pred.isEmpty() || !pred.get().state().equals(State.COMPLETED)) {
+                    settle(job.ref());
                     return SubmitOutcome.refused(job.ref(), job.ref() + ": runs after " + p + ", which was not submitted");
                 }
             }
-            token = job.ref().path() + "#" + (job.runs().size() + 1) + "-" + nonce();
-            epoch = job.nextRunEpoch(ctx.now().getEpochSecond());
+            // durable before the backend hears of it: written with a group of the next submissions, forced once
+            long now = ctx.now().getEpochSecond();
+            Intent intent = intentFor(env, job, now);
+            token = intent.token();
+            attempt = intent.attempt();
+            // the marker says when it was sent; never before the intent's epoch, which orders it after older runs
+            epoch = Math.max(intent.epoch(), job.nextRunEpoch(now));
         }
-        int attempt = job.runs().size() + 1;
-        // durable before the backend hears of it; one file per job, so no lock is needed around the fsync
-        ctx.journal.recordIntent(new Intent(job.ref(), env, token, attempt, epoch));
         String runId;
         try {
             runId = backend.submit(new SubmitRequest(job.ref(), r.params(), token, attempt, job.newestRun(), dependsOn));
@@ -274,8 +352,16 @@ final class Releases {
         return SubmitOutcome.submitted(job.ref(), runId);
     }
 
+    /** A planned job is not submitted after all: its prepared intent, if any, is settled (nothing was sent). */
+    private void settle(JobRef job) {
+        if (prepared.remove(job) != null) {
+            ctx.journal.clearIntent(job);
+        }
+    }
+
     /** After the last submission of a release: one line of log, one WARNING listing what was refused. */
     List<Notification> done(ReleasePlan plan, List<SubmitOutcome> outcomes) {
+        settlePrepared(plan.env());
         long n = outcomes.stream().filter(o -> o.kind() == SubmitOutcome.Kind.SUBMITTED).count();
         if (n > 0) {
             LOG.info("Released {} jobs on {}", n, plan.env());

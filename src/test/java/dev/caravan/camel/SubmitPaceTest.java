@@ -28,11 +28,11 @@ class SubmitPaceTest {
     void poolIsSizedToThePaceNotFixed() {
         SubmitPace aws = SubmitPace.of(env("awsbatch", Map.of("region", "us-east-1")));
         assertThat(aws).isEqualTo(new SubmitPace(50, 1000));
-        assertThat(aws.threads(2)).isEqualTo(13); // 50/s at up to 250 ms a submission
+        assertThat(aws.threads(2)).isEqualTo(50); // 50/s at up to a second a submission
         assertThat(SubmitPace.of(env("local", Map.of("submit-interval", "5s"))).threads(2)).isEqualTo(1);
         assertThat(SubmitPace.of(env("local", Map.of())).threads(2)).isEqualTo(8);
         assertThat(SubmitPace.poolThreads(List.of(env("local", Map.of("submit-interval", "5s")),
-                env("awsbatch", Map.of("region", "us-east-1"))), 2)).isEqualTo(13);
+                env("awsbatch", Map.of("region", "us-east-1"))), 2)).isEqualTo(50);
     }
 
     @Test
