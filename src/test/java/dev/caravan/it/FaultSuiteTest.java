@@ -268,6 +268,7 @@ class FaultSuiteTest {
             }
             // then what the held-back WARNING says: merge the scheduler branch and push main, until the edit is in
             String last = "edit " + (pushes - 1) + "\n";
+            int raceEnd = count(log, "Cycle done");
             // merged on the fetch timer (ICGC's rule: once main holds the last pushed scheduler commit)
             trial.awaitRecovery("the last edit merged", p, Instant.now(), FaultTrial.RECOVERY_DEADLINE.plus(FETCH_INTERVAL), () -> {
                 if (last.equals(read(fx.tracking().resolve("NOTES.md")))) {
@@ -280,7 +281,7 @@ class FaultSuiteTest {
                     // the next round tries again
                 }
                 return false;
-            }, () -> 1);
+            }, () -> Math.max(1, count(log, "Cycle done") - raceEnd));
         }
         assertThat(count(log, "Cycle done")).as("cycles went on during the race").isGreaterThan(cycles);
         trial.end(pushes);
