@@ -75,29 +75,7 @@ final class FaultTrial {
     void endWithoutAlerts(int trials) throws Exception {
         tally.trials += trials;
         tally.twice += duplicatesSince(ledger);
-        tally.lost += lostAfterSettling();
-    }
-
-    /**
-     * Jobs missing from the clone's HEAD once its commits have caught up: a requested cycle's commit (and the merge of
-     * jobs an operator imported meanwhile) is written behind the cycle that recovered, so a job only counts as lost
-     * when HEAD still lacks it after the deadline.
-     */
-    private int lostAfterSettling() throws Exception {
-        int[] lost = {FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt())};
-        try {
-            Poll.until("every job in one state folder of HEAD", RECOVERY_DEADLINE, () -> {
-                try {
-                    lost[0] = FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt());
-                } catch (Exception e) {
-                    return false; // HEAD moved while read: read it again
-                }
-                return lost[0] == 0;
-            });
-        } catch (AssertionError e) {
-            // still missing at the deadline: counted as lost
-        }
-        return lost[0];
+        tally.lost += FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt());
     }
 
     private int duplicatesSince(int ledger) {
