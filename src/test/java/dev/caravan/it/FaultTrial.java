@@ -24,13 +24,12 @@ final class FaultTrial {
     static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(60);
 
     private final FlowFixture fx;
-    /** Jobs imported so far: the suite imports more while a fault is on, so it is read when the trial ends. */
-    private final IntSupplier jobs;
+    private final int jobs;
     private final Tally tally;
     private final int ledger;
     private final int posts;
 
-    FaultTrial(FlowFixture fx, IntSupplier jobs, Tally tally) {
+    FaultTrial(FlowFixture fx, int jobs, Tally tally) {
         this.fx = fx;
         this.jobs = jobs;
         this.tally = tally;
@@ -43,14 +42,8 @@ final class FaultTrial {
      * tally. None within the deadline, or {@code daemon} ending meanwhile, is a wedge.
      */
     void awaitRecovery(String what, Process daemon, Instant from, BooleanSupplier recovered, IntSupplier cycles) {
-        awaitRecovery(what, daemon, from, RECOVERY_DEADLINE, recovered, cycles);
-    }
-
-    /** {@link #awaitRecovery}, with a deadline of its own: a recovery the product does on a timer gets the timer too. */
-    void awaitRecovery(String what, Process daemon, Instant from, Duration deadline, BooleanSupplier recovered,
-                       IntSupplier cycles) {
         try {
-            Poll.until(what, deadline, () -> recovered.getAsBoolean() || !daemon.isAlive());
+            Poll.until(what, RECOVERY_DEADLINE, () -> recovered.getAsBoolean() || !daemon.isAlive());
             if (!daemon.isAlive()) {
                 throw new AssertionError("the daemon ended: " + what);
             }
@@ -75,7 +68,7 @@ final class FaultTrial {
     void endWithoutAlerts(int trials) throws Exception {
         tally.trials += trials;
         tally.twice += duplicatesSince(ledger);
-        tally.lost += FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt());
+        tally.lost += FaultTable.lost(fx.tracking(), "HEAD", jobs);
     }
 
     private int duplicatesSince(int ledger) {
@@ -93,12 +86,8 @@ final class FaultTrial {
     }
 
     private int alertsSince(int posts) {
-        return (int) textsSince().stream().filter(x -> x.contains("CRITICAL") || x.contains("WARNING")).count();
-    }
-
-    /** What Slack took in since the trial began. */
-    List<String> textsSince() {
         List<String> texts = fx.slack.texts();
-        return texts.subList(Math.min(posts, texts.size()), texts.size());
+        return (int) texts.subList(Math.min(posts, texts.size()), texts.size()).stream()
+                .filter(x -> x.contains("CRITICAL") || x.contains("WARNING")).count();
     }
 }
