@@ -1,5 +1,6 @@
 package dev.caravan.engine;
 
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -21,6 +22,9 @@ final class CommitTurns {
     private long holder;
     private long lastOk;
     private long lastFailed;
+    /** When the last commit ended ({@link System#nanoTime}), if one has: the next requested commit keeps its distance. */
+    private long lastEnd;
+    private boolean ended;
 
     /**
      * A requested cycle's commit is wanted: true when none waits yet, so the caller starts one; false when one waits,
@@ -36,11 +40,50 @@ final class CommitTurns {
 
     /** Waits for the writer and takes it for a commit: its number. The waiting request, if any, is served by it. */
     long begin() {
-        writer.acquireUninterruptibly();
-        synchronized (this) {
-            waiting = false;
-            holder = ++begun;
-            return holder;
+        return begin(Duration.ZERO);
+    }
+
+    /**
+     * {@link #begin()}, no sooner than {@code spacing} after the last commit ended: a requested cycle's commit. The
+     * request stays waiting meanwhile, so the cycles that end in that time are served by this commit too; the writer is
+     * not held while it waits (a merge or a fetch may take it), and is taken again should a commit end meanwhile.
+     */
+    long begin(Duration spacing) {
+        long gap = spacing.toNanos();
+        while (true) {
+            long wait = untilSpaced(gap);
+            if (wait > 0) {
+                if (!sleep(wait)) {
+                    gap = 0; // shutting down: commit now rather than leave the changes behind
+                }
+                continue;
+            }
+            writer.acquireUninterruptibly();
+            synchronized (this) {
+                if (untilSpaced(gap) > 0) {
+                    writer.release(); // a commit ended while this one waited for the writer: keep the distance
+                    continue;
+                }
+                waiting = false;
+                holder = ++begun;
+                return holder;
+            }
+        }
+    }
+
+    /** Nanoseconds until a commit {@code gap} after the last one may begin; 0 when it may now. */
+    private synchronized long untilSpaced(long gap) {
+        return ended ? Math.max(0, gap - (System.nanoTime() - lastEnd)) : 0;
+    }
+
+    /** False when interrupted (the flag is kept). */
+    private static boolean sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -55,6 +98,8 @@ final class CommitTurns {
                 return;
             }
             holder = 0;
+            lastEnd = System.nanoTime();
+            ended = true;
             if (lastOk < commit) {
                 lastFailed = Math.max(lastFailed, commit);
             }

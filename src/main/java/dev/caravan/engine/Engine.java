@@ -337,6 +337,17 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * {@link #beginCommit()}; when {@code later} (commit-later: a requested cycle's commit, written behind it), no
+     * sooner than {@code caravan.tracking.commit-min-interval} after the last commit ended. Cycles go on meanwhile and
+     * the commit takes in all they did, so a burst of run ends makes a commit at most that often and no job waits.
+     */
+    public long beginCommit(Boolean later) {
+        return Boolean.TRUE.equals(later)
+                ? ctx.commits.begin(ctx.settings.cycleSources().commitMinInterval())
+                : ctx.commits.begin();
+    }
+
+    /**
      * camel-git's commit failed. When another process holds the index a moment (an operator's or a script's
      * {@code git status} refreshes it under {@code index.lock}; JGit does not wait for that lock, it fails), this waits
      * a little and returns, and the route commits again: for at most {@code tries} × 25 ms, about a minute, as staging

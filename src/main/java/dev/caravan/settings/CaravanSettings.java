@@ -55,6 +55,7 @@ public record CaravanSettings(
         KEYS.put("caravan.work.dir", "work");
         KEYS.put("caravan.cycle.cron", "0 0/20 * * * ?");
         KEYS.put("caravan.tracking.fetch-interval", "1m");
+        KEYS.put("caravan.tracking.commit-min-interval", "250ms");
         KEYS.put("caravan.cycle.on-run-end", "true");
         KEYS.put("caravan.cycle.on-intake", "true");
         KEYS.put("caravan.triggers.enabled", "true");

@@ -14,19 +14,24 @@ import java.util.Map;
  *                      exit-file watch) requests a cycle of its environment
  * @param onIntake      {@code caravan.cycle.on-intake}: jobs added or sent back to the backlog request a cycle of
  *                      the environments they concern
+ * @param commitMinInterval {@code caravan.tracking.commit-min-interval}: the least time from the end of one commit to
+ *                      the beginning of a requested cycle's commit (written behind it); cycles go on meanwhile and the
+ *                      commit takes in all they did. {@code 0s}: a commit as soon as the last one is done
  */
-public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake) {
+public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake, Duration commitMinInterval) {
 
     static CycleSources read(SettingsReader r, Map<String, String> defaults) {
         return new CycleSources(
                 r.duration("caravan.tracking.fetch-interval", defaults.get("caravan.tracking.fetch-interval"),
                         SettingsReader.Bound.NOT_NEGATIVE),
                 r.bool("caravan.cycle.on-run-end", true),
-                r.bool("caravan.cycle.on-intake", true));
+                r.bool("caravan.cycle.on-intake", true),
+                r.duration("caravan.tracking.commit-min-interval", defaults.get("caravan.tracking.commit-min-interval"),
+                        SettingsReader.Bound.NOT_NEGATIVE));
     }
 
-    /** Everything on, fetching every minute: what tests and tools that build settings by hand get. */
+    /** Everything on, fetching every minute, commits 250 ms apart: what tests and tools that build settings by hand get. */
     public static CycleSources defaults() {
-        return new CycleSources(Duration.ofMinutes(1), true, true);
+        return new CycleSources(Duration.ofMinutes(1), true, true, Duration.ofMillis(250));
     }
 }

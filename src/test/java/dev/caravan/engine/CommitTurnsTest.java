@@ -77,4 +77,28 @@ class CommitTurnsTest {
         assertThat(turns.failed(c1)).as("over already").isFalse();
         assertThat(turns.failing()).isFalse();
     }
+
+    @Test
+    void aSpacedCommitKeepsItsDistanceFromTheLastOneWithoutHoldingTheClone() throws Exception {
+        java.time.Duration spacing = java.time.Duration.ofMillis(300);
+        assertThat(turns.begin(spacing)).as("no commit ended yet: at once").isEqualTo(1);
+        turns.succeeded(1);
+        turns.end(1);
+        long ended = System.nanoTime();
+
+        assertThat(turns.request()).isTrue();
+        CompletableFuture<Long> spaced = CompletableFuture.supplyAsync(() -> turns.begin(spacing));
+        assertThat(turns.request()).as("while it waits, later cycles join it").isFalse();
+        assertThat(turns.tryHold()).as("a merge may take the clone meanwhile").isTrue();
+        turns.release();
+        long next = spaced.get(10, TimeUnit.SECONDS);
+        assertThat(System.nanoTime() - ended).as("ns after the last commit ended").isGreaterThanOrEqualTo(spacing.toNanos());
+        assertThat(next).isEqualTo(2);
+        turns.succeeded(next);
+        turns.end(next);
+
+        long unspaced = turns.begin();
+        assertThat(unspaced).as("a commit that is not spaced begins at once").isEqualTo(3);
+        turns.end(unspaced);
+    }
 }

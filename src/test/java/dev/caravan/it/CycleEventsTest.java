@@ -97,6 +97,51 @@ class CycleEventsTest {
         }
     }
 
+    /**
+     * Commits written behind requested cycles keep the shipped {@code caravan.tracking.commit-min-interval} between
+     * them, however fast the cycles go (here 60 jobs that end at once, 4 at a time: a cycle every few tens of
+     * milliseconds), and the last of them holds every job's move.
+     */
+    @Test
+    void aBurstOfEndsMakesCommitsNoCloserThanTheInterval() throws Exception {
+        int jobs = 60;
+        fx = new FlowFixture(dir, jobs);
+        daemon = DaemonHarness.start(dir, withEvents(fx.settings("local1", 4)));
+        Duration interval = dev.caravan.settings.Durations.parse("caravan.tracking.commit-min-interval",
+                daemon.context().resolvePropertyPlaceholders("{{caravan.tracking.commit-min-interval}}"));
+        assertThat(interval).as("the shipped interval").isPositive();
+        // when each commit was written, from the engine's follower of commits (every commit of the clone calls it)
+        List<Long> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        daemon.engine().onCommit(paths -> written.add(System.nanoTime()));
+        long commitsBefore = commitsUnchecked();
+        long start = System.nanoTime();
+
+        Poll.until("every job completed and committed", Duration.ofSeconds(120), () -> inState(State.COMPLETED) == jobs
+                && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cycles = daemon.engine().cycleRequestCounts()[1];
+        assertThat(fx.runs()).hasSize(jobs);
+        assertThat(FlowFixture.jobsIn(fx.tracking(), FlowFixture.GROUP, FlowFixture.BATCH, "completed"))
+                .as("every move in a commit").hasSize(jobs);
+        assertThat(FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD").lines()
+                .filter(l -> l.contains("/completed/") && l.endsWith("/params.json"))).as("HEAD's completed jobs")
+                .hasSize(jobs);
+
+        for (int i = 1; i < written.size(); i++) {
+            assertThat(written.get(i) - written.get(i - 1)).as("commits %d and %d, ns apart (%d cycles, %d commits)",
+                    i - 1, i, cycles, written.size()).isGreaterThanOrEqualTo(interval.toNanos());
+        }
+        // the real repo: no more commits in the run, nor in any second of their commit times, than the interval allows
+        long made = commitsUnchecked() - commitsBefore;
+        assertThat(made).as("commits in %.1f s", seconds).isPositive()
+                .isLessThanOrEqualTo((long) (seconds * 1e9 / interval.toNanos()) + 1);
+        java.util.Map<String, Long> perSecond = FlowFixture.git(fx.tracking(), "log", "--format=%ct", "-n",
+                Long.toString(made), "HEAD").lines().collect(java.util.stream.Collectors.groupingBy(t -> t,
+                java.util.stream.Collectors.counting()));
+        assertThat(perSecond.values()).as("commits per second of their commit time")
+                .allMatch(n -> n <= Math.max(1, 1_000_000_000L / interval.toNanos()));
+    }
+
     @Test
     void aRequestedCycleReleasesWhileTheLastCommitIsStillWritten() throws Exception {
         fx = new FlowFixture(dir, 3);
