@@ -350,22 +350,17 @@ public final class Engine implements AutoCloseable {
     /**
      * camel-git's commit failed. When another process holds the index a moment (an operator's or a script's
      * {@code git status} refreshes it under {@code index.lock}; JGit does not wait for that lock, it fails), this waits
-     * a little and returns, and the route commits again: for at most {@code tries} × 25 ms, about a minute, as staging
-     * waits for the lock. Anything else, or a lock that stays, propagates.
+     * as staging does ({@link GitRepo#awaitIndex}: about a minute in all) and returns, and the route commits again.
+     * Anything else, or a lock that stays, propagates.
      */
     public void commitBlocked(Integer tries, Exception e) throws Exception {
         int n = tries == null ? 0 : tries;
-        if (!GitRepo.isIndexLocked(e) || n >= COMMIT_TRIES) {
-            throw e;
-        }
-        if (n == 0) {
+        if (n == 0 && GitRepo.isIndexLocked(e)) {
             LOG.info("The index of {} is locked by another process (index.lock): the commit waits for it",
                     ctx.tree.root());
         }
-        Thread.sleep(25);
+        GitRepo.awaitIndex(n, e);
     }
-
-    private static final int COMMIT_TRIES = 2400;
 
     /** The commit and its push went through: a commit failure standing since an earlier one is over. */
     public List<Notification> commitDone(long commit) {

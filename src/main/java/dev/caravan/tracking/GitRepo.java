@@ -214,25 +214,36 @@ public final class GitRepo implements AutoCloseable {
      * it (an API call during a cycle's commit): that commit holds the index lock for milliseconds, so wait for it.
      */
     private static DirCache lockIndex(Repository r) throws IOException {
-        long deadline = System.nanoTime() + INDEX_LOCK_WAIT.toNanos();
-        while (true) {
+        for (int tries = 0; ; tries++) {
             try {
                 return r.lockDirCache();
             } catch (org.eclipse.jgit.errors.LockFailedException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                awaitIndex(tries, e);
             }
         }
     }
 
+    /** How long a writer of the index waits for an index.lock held by someone else, and how often it looks again. */
     private static final java.time.Duration INDEX_LOCK_WAIT = java.time.Duration.ofSeconds(60);
+    private static final long INDEX_LOCK_POLL_MS = 10;
+
+    /**
+     * The one wait for an index someone else holds a moment (another process's {@code git status} refreshes it under
+     * {@code index.lock}; JGit fails rather than wait): staging and the commit route's commit. When {@code e} says the
+     * index is locked and the {@code tries} already made have not waited about a minute, this waits 10 ms and returns so
+     * the caller tries again; otherwise (another failure, a lock that stays, an interrupt) it throws {@code e}.
+     */
+    public static <E extends Exception> void awaitIndex(int tries, E e) throws E {
+        if (!isIndexLocked(e) || (long) tries * INDEX_LOCK_POLL_MS >= INDEX_LOCK_WAIT.toMillis()) {
+            throw e;
+        }
+        try {
+            Thread.sleep(INDEX_LOCK_POLL_MS);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
 
     /**
      * Writers of the index in this process: an intake stages under the engine's lock while the commit route commits
