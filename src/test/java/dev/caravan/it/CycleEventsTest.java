@@ -84,8 +84,7 @@ class CycleEventsTest {
             long commitsBefore = commits();
 
             holder.getOutputStream().close(); // cat ends, the lock goes, every job ends
-            Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 200
-                    && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+            untilCommitted("every job completed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 200);
             long[] after = daemon.engine().cycleRequestCounts();
             long cycles = after[1] - before[1];
             assertThat(fx.runs()).hasSize(200);
@@ -116,8 +115,7 @@ class CycleEventsTest {
         long commitsBefore = commitsUnchecked();
         long start = System.nanoTime();
 
-        Poll.until("every job completed and committed", Duration.ofSeconds(120), () -> inState(State.COMPLETED) == jobs
-                && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        untilCommitted("every job completed", Duration.ofSeconds(120), () -> inState(State.COMPLETED) == jobs);
         double seconds = (System.nanoTime() - start) / 1e9;
         long cycles = daemon.engine().cycleRequestCounts()[1];
         assertThat(fx.runs()).hasSize(jobs);
@@ -147,12 +145,9 @@ class CycleEventsTest {
         fx = new FlowFixture(dir, 3);
         Map<String, String> p = withEvents(fx.settings("local1", 1));
         // each job runs until the test lets it end (a file named after it appears)
-        Path go = java.nio.file.Files.createDirectories(dir.resolve("go"));
-        p.put("caravan.env.local1.command", "while [ ! -e " + go + "/{job_id} ]; do sleep 0.05; done; echo {job_id} >> "
-                + fx.runsLog);
+        Path go = runUntilGo(p);
         daemon = DaemonHarness.start(dir, p);
-        Poll.until("job.0001 released and committed", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1
-                && daemon.engine().lastCycleEnd().isPresent() && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        untilCommitted("job.0001 released", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1);
         long commitsBefore = commits();
 
         // as if a cycle's commit were being written (and slow): the clone is held until endCommit
@@ -176,8 +171,7 @@ class CycleEventsTest {
 
         java.nio.file.Files.createFile(go.resolve("job.0002"));
         java.nio.file.Files.createFile(go.resolve("job.0003"));
-        Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3
-                && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+        untilCommitted("every job completed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3);
         assertThat(fx.runs()).containsExactlyInAnyOrder("job.0001", "job.0002", "job.0003");
     }
 
@@ -191,13 +185,10 @@ class CycleEventsTest {
     void aCommitWaitsForTheIndexAnotherGitProcessHolds() throws Exception {
         fx = new FlowFixture(dir, 2);
         Map<String, String> p = withEvents(fx.settings("local1", 1));
-        Path go = java.nio.file.Files.createDirectories(dir.resolve("go"));
-        p.put("caravan.env.local1.command", "while [ ! -e " + go + "/{job_id} ]; do sleep 0.05; done; echo {job_id} >> "
-                + fx.runsLog);
+        Path go = runUntilGo(p);
         try (dev.caravan.testkit.LogCapture log = dev.caravan.testkit.LogCapture.attach()) {
             daemon = DaemonHarness.start(dir, p);
-            Poll.until("job.0001 released and committed", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1
-                    && daemon.engine().lastCycleEnd().isPresent() && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+            untilCommitted("job.0001 released", Duration.ofSeconds(30), () -> inState(State.QUEUED) == 1);
             long commitsBefore = commits();
             java.time.Instant before = daemon.engine().lastCycleEnd().orElseThrow();
 
@@ -232,12 +223,25 @@ class CycleEventsTest {
             for (String job : List.of("job.0001", "job.0002", "x1")) {
                 java.nio.file.Files.createFile(go.resolve(job));
             }
-            Poll.until("every job completed and committed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3
-                    && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
+            untilCommitted("every job completed", Duration.ofSeconds(60), () -> inState(State.COMPLETED) == 3);
             assertThat(daemon.engine().trackingProblem()).isEmpty();
             assertThat(log.all()).doesNotContain("Cycle stopped");
             assertThat(fx.slack.texts()).noneMatch(t -> t.contains("cycle stopped"));
         }
+    }
+
+    /** Each job runs until the test lets it end: a file named after it appears in the folder this returns. */
+    private Path runUntilGo(Map<String, String> p) throws java.io.IOException {
+        Path go = java.nio.file.Files.createDirectories(dir.resolve("go"));
+        p.put("caravan.env.local1.command", "while [ ! -e " + go + "/{job_id} ]; do sleep 0.05; done; echo {job_id} >> "
+                + fx.runsLog);
+        return go;
+    }
+
+    /** Until {@code state} holds and all is committed: a cycle has ended, none waits, and the clone is clean. */
+    private void untilCommitted(String what, Duration timeout, java.util.function.BooleanSupplier state) {
+        Poll.until(what + " and committed", timeout, () -> state.getAsBoolean()
+                && daemon.engine().lastCycleEnd().isPresent() && daemon.engine().cycleRequestCounts()[2] == 0 && clean());
     }
 
     private boolean clean() {
