@@ -6,7 +6,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Whose turn it is to write the tracking clone's index, HEAD and refs, and what became of the commits: one writer at
  * a time (a commit with its push, a cycle's merge, the fetch timer's fetch), requested commits coalesced (one waits at
- * most and serves every cycle that ends meanwhile), and a failed commit standing until a later one goes through.
+ * most and serves every cycle that ends meanwhile) and kept a minimum interval apart, and a failed commit standing
+ * until a later one goes through.
  *
  * <p>Commits are numbered in the order they take the writer, so a failure is known to stand or not: once a later
  * commit went through, an earlier failure reported late is over already and raises nothing. The writer is a
