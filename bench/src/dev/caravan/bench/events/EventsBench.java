@@ -326,14 +326,14 @@ public final class EventsBench {
                 // rounds and a half intervals after a round: exactly `rounds` timer ticks fall inside, each whole
                 long window = (long) ((rounds + 0.5) * pollS * 1_000_000_000L);
                 // requests from elsewhere (an intake's, a batch start's) every 100 ms meanwhile; a round's start is seen
-                // as its first query (the count leaving a multiple of the round's size), to the 100 ms of the loop
+                // as its first query (the count passing a multiple of the round's size), to the 100 ms of the loop
                 List<Double> roundStarts = new ArrayList<>();
                 int seen = 0;
                 while (System.nanoTime() - t0 < window) {
                     engine.requestCycle(List.of("wes1"), "bench");
                     Thread.sleep(100); // the pace of the extra requests, not a synchronisation
                     int now = emu.count(WesEmulator.Kind.GRAPHQL);
-                    if (now > seen && (seen % perRound == 0 || now / perRound > seen / perRound)) {
+                    if ((now + perRound - 1) / perRound > (seen + perRound - 1) / perRound) { // rounds begun: ceil(count / size)
                         roundStarts.add((System.nanoTime() - t0) / 1e9);
                     }
                     seen = now;
