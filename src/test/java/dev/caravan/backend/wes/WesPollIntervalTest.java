@@ -90,8 +90,9 @@ class WesPollIntervalTest {
 
     /**
      * The issue's size: 500 runs in flight on the RDPC (ARGO) emulator, whose poll round is one GraphQL state query per
-     * 100 runs, so rounds count exactly; a poll interval of one second and a request for a cycle every 50 ms. The runs
-     * are already in flight when the daemon starts (queued jobs with their run markers, the runs RUNNING on the server).
+     * 100 runs, so rounds count exactly; a poll interval of 3 s (a round of 500 takes a second or two on a loaded machine)
+     * and a request for a cycle every 50 ms. The runs are already in flight when the daemon starts (queued jobs with
+     * their run markers, the runs RUNNING on the server).
      */
     @Test
     void fiveHundredRunsInFlightMakeOneRoundPerInterval() throws Exception {
@@ -117,7 +118,7 @@ class WesPollIntervalTest {
         p.putAll(emu.environmentSettings(ENV, "caravan", "secret", "api-token"));
         p.put("caravan.env." + ENV + ".max-parallel-runs", Integer.toString(runs));
         p.put("caravan.env." + ENV + ".excessive-failure-threshold", "0");
-        p.put("caravan.env." + ENV + ".poll-interval", "1s");
+        p.put("caravan.env." + ENV + ".poll-interval", "3s");
         daemon = DaemonHarness.start(dir, p);
         Poll.until("the first cycle", Duration.ofSeconds(60), () -> daemon.engine().lastCycleEnd().isPresent());
         int inFlight = daemon.engine().inspect(t -> t.index().inFlight(ENV).size());
@@ -130,18 +131,19 @@ class WesPollIntervalTest {
         emu.resetCounts();
         long cyclesBefore = daemon.engine().cycleRequestCounts()[1];
         long start = System.nanoTime();
-        Poll.until("five seconds of requests", Duration.ofSeconds(30), () -> {
+        Poll.until("three intervals of requests", Duration.ofSeconds(30), () -> {
             daemon.engine().requestCycle(List.of(ENV), "test");
-            return System.nanoTime() - start > 5_000_000_000L;
+            return System.nanoTime() - start > 9_000_000_000L;
         });
         long cycles = daemon.engine().cycleRequestCounts()[1] - cyclesBefore;
         double seconds = (System.nanoTime() - start) / 1e9;
         Poll.until("the round under way finished", Duration.ofSeconds(30), () -> emu.count(Kind.GRAPHQL) % perRound == 0);
         int rounds = emu.count(Kind.GRAPHQL) / perRound;
 
-        // one tick of the 1 s timer per second of the window, give or take the round at each edge
+        // at most one tick of the 3 s timer per interval of the window, plus the round at its end; fewer when a
+        // round of 5 queries and its cycle take long (a loaded machine: a second or two), but rounds go on
         assertThat(rounds).as("poll rounds in %.1f s, while %d cycles ran", seconds, cycles)
-                .isBetween((int) Math.floor(seconds) - 1, (int) Math.ceil(seconds) + 1);
+                .isBetween(2, (int) Math.ceil(seconds / 3) + 1);
         assertThat(cycles).as("cycles in that time").isGreaterThan(2L * rounds);
         assertThat(emu.count(Kind.STATUS)).as("single-run status requests").isZero();
         assertThat(emu.count(Kind.SUBMIT)).isZero();
