@@ -46,15 +46,6 @@ record SubmitPace(long requests, long periodMillis) {
         return periodMillis >= 1000 && requests > 1 ? Math.max(1, requests * 500 / periodMillis) : 1;
     }
 
-    /**
-     * How many submissions the limiter lets through at once when it is first used: a whole second's worth at a rate,
-     * as AWS's SubmitJob bucket (and the benchmark's proxy, which plays it) holds one second's worth and starts full,
-     * so the first second takes its full rate; one when paced by an interval.
-     */
-    long initialBurst() {
-        return periodMillis >= 1000 && requests > 1 ? Math.max(1, requests * 1000 / periodMillis) : 1;
-    }
-
     /** Threads that keep this pace: more would only wait in the limiter or for the engine's lock. */
     int threads(int cores) {
         if (!limited()) {
