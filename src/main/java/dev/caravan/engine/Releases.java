@@ -348,26 +348,9 @@ final class Releases {
             ctx.tree.addMarker(job.ref(), new RunMarker(epoch, env, runId));
             ctx.recordMoves(List.of(ctx.tree.move(job.ref(), State.QUEUED, "submitted as " + runId)));
             ctx.journal.clearIntent(job.ref());
-            stageAsItGoes();
         }
         return SubmitOutcome.submitted(job.ref(), runId);
     }
-
-    /**
-     * A long release stages its moves while it runs, {@value #STAGE_EVERY} at a time, so that the cycle's commit after
-     * its last submission stages only the last few (staging 10,000 moves at the end took seconds). Skipped while a
-     * commit holds the index, so no submission waits for it. Staging only writes the index: the moves on disk and the
-     * journal stay what crash recovery reads, and the cycle still makes one commit. Under the lock.
-     */
-    private void stageAsItGoes() {
-        if (++movedSinceStaged >= STAGE_EVERY && !ctx.git.indexHeldForCommit()) {
-            movedSinceStaged = 0;
-            ctx.stageTouched(Optional.empty());
-        }
-    }
-
-    static final int STAGE_EVERY = 250;
-    private int movedSinceStaged;
 
     /** A planned job is not submitted after all: its prepared intent, if any, is settled (nothing was sent). */
     private void settle(JobRef job) {

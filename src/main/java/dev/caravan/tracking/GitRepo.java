@@ -252,11 +252,6 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
-    /** A commit (or a stage) holds the index now: a stage that need not happen now can skip rather than wait. */
-    public boolean indexHeldForCommit() {
-        return indexWriters.isLocked();
-    }
-
     /** From this many paths on, a stage writes one pack instead of a loose object file per blob and tree. */
     static final int PACK_FROM = 64;
 
