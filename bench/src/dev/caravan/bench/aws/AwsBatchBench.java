@@ -247,15 +247,29 @@ public final class AwsBatchBench {
                              int jobs, ThrottlingProxy proxy) throws Exception {
         Path run = prepare(dir, endpoint, submitRate, csv);
         peakHeapReset();
+        long start = System.nanoTime();
         Run r = caravan("project", "submit", "bench", "--config", run.resolve("c.properties").toString());
+        long end = System.nanoTime();
         long heap = peakHeap();
         double secs = submitSeconds(r);
+        if (proxy != null) {
+            System.err.println(spans("Caravan", start, end, proxy));
+        }
         long onAws = countOnAws(moto);
         Check c = check(run, moto, jobs);
         System.err.println(pass + ": " + r.out.strip());
         return new Row(pass, program, onAws, String.format(Locale.ROOT, "%.1f s", secs), onAws / secs,
                 proxy == null ? "-" : throttled(proxy), c.duplicates, c.lost,
                 proxy == null ? "-" : proxy.submits.get() + " SubmitJob", (heap >> 20) + " MiB heap");
+    }
+
+    /** Where a throttled pass's time went, on the proxy's clock: before the first SubmitJob, between, after the last. */
+    static String spans(String who, long start, long end, ThrottlingProxy proxy) {
+        long first = proxy.firstSubmitNanos.get();
+        long last = proxy.lastSubmitAnsweredNanos.get();
+        return String.format(Locale.ROOT, "%s spans: command %.2f s = %.2f s to the first SubmitJob + %.2f s first to last"
+                + " SubmitJob answered + %.2f s after it", who, (end - start) / 1e9, (first - start) / 1e9, (last - first) / 1e9,
+                (end - last) / 1e9);
     }
 
     static String throttled(ThrottlingProxy proxy) {
@@ -286,7 +300,12 @@ public final class AwsBatchBench {
         clean(dir);
         AwsPeer.check(peer.run(dir, moto, "import", "import", "bench", "--metadata", csv.toString()), "import");
         AwsPeer.check(peer.run(dir, moto, "create", "create", "bench", "--template", csv.resolveSibling("workflow.json").toString()), "create");
+        long start = System.nanoTime();
         AwsPeer.Run r = peer.run(dir, endpoint, "submit", "submit", "bench/wgs.json");
+        long end = System.nanoTime();
+        if (proxy != null) {
+            System.err.println(spans("aws-batch-helpers", start, end, proxy) + " (process; its own clock " + r.innerSeconds() + " s)");
+        }
         OnAws aws = onAws(moto);
         Set<String> saved = AwsPeer.savedJobIds(dir.resolve("bench/wgs.json"));
         long lost = jobs - saved.stream().filter(aws.ids()::contains).count();

@@ -44,6 +44,9 @@ public final class ThrottlingProxy implements AutoCloseable {
     public final AtomicLong submits = new AtomicLong();
     public final AtomicLong throttled = new AtomicLong();
     public final AtomicLong forwarded = new AtomicLong();
+    /** System.nanoTime() of the first SubmitJob's arrival and of the last SubmitJob's answer (0: none yet). */
+    public final AtomicLong firstSubmitNanos = new AtomicLong();
+    public final AtomicLong lastSubmitAnsweredNanos = new AtomicLong();
 
     public ThrottlingProxy(URI target, double rate) throws IOException {
         this.target = target;
@@ -73,7 +76,9 @@ public final class ThrottlingProxy implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         String path = ex.getRequestURI().getRawPath();
-        if (path.equals("/v1/submitjob")) {
+        boolean submit = path.equals("/v1/submitjob");
+        if (submit) {
+            firstSubmitNanos.compareAndSet(0, System.nanoTime());
             submits.incrementAndGet();
             if (rate > 0 && !take()) {
                 throttled.incrementAndGet();
@@ -109,6 +114,9 @@ public final class ThrottlingProxy implements AutoCloseable {
             ex.sendResponseHeaders(r.statusCode(), b.length == 0 ? -1 : b.length);
             try (OutputStream o = ex.getResponseBody()) {
                 o.write(b);
+            }
+            if (submit) {
+                lastSubmitAnsweredNanos.accumulateAndGet(System.nanoTime(), Math::max);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -93,17 +93,30 @@ public final class AwsBatchBackendFactory implements BackendFactory {
         List<AutoCloseable> closeables = new ArrayList<>();
         closeables.add(batch);
         AwsBatchStats[] holder = new AwsBatchStats[1];
+        // the S3 client is built beside whatever runs before the first submission (a one-shot's intake, the cycle's
+        // plan): built on the first submission's path, every submission of a release waited a second for it
+        java.util.concurrent.FutureTask<S3Client> s3Built = new java.util.concurrent.FutureTask<>(
+                () -> AwsClients.s3(c.where(), c.key("region")));
+        closeables.add(() -> {
+            s3Built.cancel(false);
+            if (s3Built.isDone() && !s3Built.isCancelled()) {
+                try {
+                    s3Built.get().close();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // never built: nothing to close
+                }
+            }
+        });
+        Thread builder = new Thread(s3Built, "s3-client-" + c.env());
+        builder.setDaemon(true);
+        builder.start();
         Supplier<S3Outputs> outputs = new Supplier<>() {
             private S3Outputs made;
 
             @Override
             public synchronized S3Outputs get() {
                 if (made == null) {
-                    S3Client s3 = AwsClients.s3(c.where(), c.key("region"));
-                    synchronized (closeables) {
-                        closeables.add(s3);
-                    }
-                    made = new S3Outputs(s3, c.outputsCacheTtl(), context.clock(), holder[0].s3ListCalls);
+                    made = new S3Outputs(built(s3Built), c.outputsCacheTtl(), context.clock(), holder[0].s3ListCalls);
                 }
                 return made;
             }
@@ -113,6 +126,32 @@ public final class AwsBatchBackendFactory implements BackendFactory {
                 Backoff.standard(c.requestAttempts()), context.clock(), closeables);
         holder[0] = b.stats();
         return b;
+    }
+
+    /** The S3 client once built; what building it threw, as it would have thrown on the caller's thread. */
+    private static S3Client built(java.util.concurrent.FutureTask<S3Client> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The settings of an awsbatch environment, checked; a {@link dev.caravan.settings.ConfigException} names the key. */
