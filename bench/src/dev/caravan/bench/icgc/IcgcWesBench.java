@@ -517,7 +517,7 @@ public final class IcgcWesBench {
         List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/caravan").toString()));
         cmd.addAll(List.of("cycle", "--once", "--config", convertedFile.toString()));
         // the one-shot notes its phases and writes them to stderr (into the log) as it exits
-        cmd.add("-Dcaravan.timings=true");
+        cmd.add("-Ddev.caravan.timings=true");
         Map<String, String> d = new LinkedHashMap<>();
         d.put("caravan.tracking.dir", copy.toString());
         d.put("caravan.tracking.remote", remote.toString());
@@ -574,7 +574,7 @@ public final class IcgcWesBench {
 
     /**
      * One row per part of the one-shot's time (median over its processes and each run's figure), from the phases the
-     * process noted ({@code -Dcaravan.timings=true}, {@link OnceTimings}).
+     * process noted ({@code -Ddev.caravan.timings=true}, {@link OnceTimings}).
      */
     void partRows(String prefix, List<Map<String, Long>> runs, int repeats) {
         List<String[]> rows = OnceTimings.medians(runs);
@@ -583,7 +583,7 @@ public final class IcgcWesBench {
         }
         for (String[] r : rows) {
             row(prefix + ": " + r[0], r[1], "-", "info", "median of " + repeats + "; runs " + r[2]
-                    + "; the one-shot's own phase times (-Dcaravan.timings=true)");
+                    + "; the one-shot's own phase times (-Ddev.caravan.timings=true)");
         }
     }
 

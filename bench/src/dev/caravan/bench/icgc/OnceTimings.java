@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Where a {@code cycle --once} process's time went: the {@code caravan-timing PHASE START_MS END_MS} lines the one-shot
- * writes to stderr with {@code -Dcaravan.timings=true} ({@code dev.caravan.report.PhaseTimes}), set beside the times
+ * writes to stderr with {@code -Ddev.caravan.timings=true} ({@code dev.caravan.report.PhaseTimes}), set beside the times
  * this benchmark started the process and saw it end (wall-clock epoch milliseconds on both sides).
  */
 final class OnceTimings {

@@ -48,7 +48,7 @@ public final class Caravan {
         CommandLogging.configure(args);
         int code = run(args, System.out, System.err);
         if (code != Daemon.RUNNING) {
-            if (PhaseTimes.on()) { // -Dcaravan.timings=true: where this command's time went, from the process's start
+            if (PhaseTimes.on()) { // -Ddev.caravan.timings=true: where the time went, from the process's start
                 PhaseTimes.record("jvm", ProcessHandle.current().info().startInstant()
                         .map(java.time.Instant::toEpochMilli).orElse(entered), entered);
                 PhaseTimes.mark("exit");

@@ -7,17 +7,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where a one-shot command's time goes, for benchmarks: with {@code -Dcaravan.timings=true} each phase (Camel's start,
- * the clone check, the tree's read, the cycle, the commit, the push, the stop) is noted as it begins and ends, and
+ * Where a one-shot command's time goes, for benchmarks: with {@code -Ddev.caravan.timings=true} each phase (Camel's
+ * start, the clone check, the tree's read, the cycle, the commit, the push, the stop) is noted as it begins and ends, and
  * {@link #print} writes them to stderr before the process exits, as lines
  * {@code caravan-timing PHASE START_MS END_MS} (wall-clock epoch milliseconds, so that a caller can set them beside the
  * time it started the process). Process-wide (static) because a process's phases span the command line, Camel and the
  * engine, which share nothing else; the first occurrence of a phase is kept (a daemon's later cycles add nothing).
- * Off, each call is one property lookup.
+ * Off, each call is one property lookup. Not a {@code caravan.*} key: those are settings, and the settings reader
+ * refuses keys it does not know.
  */
 public final class PhaseTimes {
 
-    public static final String PROPERTY = "caravan.timings";
+    public static final String PROPERTY = "dev.caravan.timings";
 
     private static final Map<String, long[]> PHASES = new ConcurrentHashMap<>();
     private static final List<String> ORDER = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -25,7 +26,7 @@ public final class PhaseTimes {
     private PhaseTimes() {
     }
 
-    /** Whether phases are noted ({@code -Dcaravan.timings=true}). */
+    /** Whether phases are noted ({@code -Ddev.caravan.timings=true}). */
     public static boolean on() {
         return Boolean.getBoolean(PROPERTY);
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code cycle --once -Dcaravan.timings=true} in a JVM of its own: before it exits it writes where its time went to
+ * {@code cycle --once -Ddev.caravan.timings=true} in a JVM of its own: before it exits it writes where its time went to
  * stderr, one {@code caravan-timing PHASE START_MS END_MS} line per phase, which bench/icgc sets beside the process's
  * wall time (issue 10 point 13: the breakdown in bench/). Without the property it writes none.
  */
@@ -33,7 +33,7 @@ class OneShotTimingsTest {
         Path config = DaemonHarness.writeConfig(dir.resolve("c.properties"), fx.settings("local1", 2));
         // the push is due (no earlier push), so every phase of a cron pass happens
         long before = System.currentTimeMillis();
-        String out = cycleOnce(config, "-Dcaravan.timings=true");
+        String out = cycleOnce(config, "-Ddev.caravan.timings=true");
         long after = System.currentTimeMillis();
 
         Map<String, long[]> phases = new LinkedHashMap<>();
