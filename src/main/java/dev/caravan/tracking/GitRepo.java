@@ -260,7 +260,8 @@ public final class GitRepo implements AutoCloseable {
      * thousands of jobs) goes into one pack with the index's trees, so the commit that follows finds every tree
      * written and writes none: a loose object per params.json and per job folder's tree cost thousands of file
      * creations and renames, minutes for 10,000 items on a busy disk. A small one (a cycle's moves) writes loose
-     * objects and leaves the trees to the commit, outside the engine's lock.
+     * objects. Either way the index leaves with its trees: those of the folders touched are hashed here, the others'
+     * are kept from the index file ({@link CacheTrees}), so the commit hashes none.
      */
     public void stage(Collection<String> paths) {
         if (paths.isEmpty()) {
@@ -273,6 +274,7 @@ public final class GitRepo implements AutoCloseable {
         try (ObjectInserter ins = large ? packInserter(r) : r.newObjectInserter()) {
             DirCache dc = lockIndex(r);
             try {
+                org.eclipse.jgit.dircache.DirCacheTree trees = dc.getCacheTree(false); // as the index file had them
                 DirCacheEditor ed = dc.editor();
                 for (String p : new TreeSet<>(paths)) {
                     Path f = top.resolve(p);
@@ -291,9 +293,11 @@ public final class GitRepo implements AutoCloseable {
                     }
                 }
                 ed.finish();
-                if (large) {
-                    writeTrees(dc, ins);
-                }
+                // the folders not touched keep their trees (JGit's edit dropped them all): only the touched ones are
+                // hashed, here, and the commit finds every tree in the index. An index without trees (after a merge)
+                // gets them all once, here, and keeps them from then on.
+                CacheTrees.keep(dc, trees, paths);
+                writeTrees(dc, ins);
                 ins.flush();
                 dc.write();
                 if (!dc.commit()) {
