@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code caravan-timing PHASE START_MS END_MS} (wall-clock epoch milliseconds, so that a caller can set them beside the
  * time it started the process). Process-wide (static) because a process's phases span the command line, Camel and the
  * engine, which share nothing else; the first occurrence of a phase is kept (a daemon's later cycles add nothing).
+ * The {@code jvm} phase begins at the process's start as the OS gives it (Linux counts it from a boot time in whole
+ * seconds, so it may be up to a second early): a caller that started the process uses its own start instead.
  * Off, each call is one property lookup. Not a {@code caravan.*} key: those are settings, and the settings reader
  * refuses keys it does not know.
  */
