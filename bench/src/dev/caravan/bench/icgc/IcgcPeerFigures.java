@@ -31,6 +31,8 @@ final class IcgcPeerFigures {
     private final Path realConf;
     private final Path shimDir;
     private int passes;
+    /** Where each Caravan pass without pauses spent its time. */
+    private final List<Map<String, Long>> caravanParts = new ArrayList<>();
 
     IcgcPeerFigures(IcgcWesBench b, Path jar, Path convertedFile, Path realConf) {
         this.b = b;
@@ -80,6 +82,7 @@ final class IcgcPeerFigures {
             IcgcWesBench.say("pass " + (i + 1) + ": Caravan " + secs(c.ns()) + ", git CLI "
                     + secs(gitCli.get(i)) + " (load " + IcgcWesBench.load() + ")");
         }
+        List<Map<String, Long>> fastParts = new ArrayList<>(caravanParts);
         // the paced passes take about a minute each and add no ratio to the targets: ICGC_BENCH_PACED=0 leaves them out
         boolean paced = !"0".equals(System.getenv("ICGC_BENCH_PACED"));
         Pass peerPaced = peer == null || !paced ? null : peerPass(peer, false);
@@ -114,6 +117,7 @@ final class IcgcPeerFigures {
                         + " script (git mv per job, touch and git add per marker, git commit, git push to its own bare"
                         + " remote), process start to exit; medians of " + repeats + ", after each Caravan pass; Caravan "
                         + all(caravanFast) + ", git CLI " + all(gitCli));
+        b.partRows("4e part (Caravan)", fastParts, repeats);
         b.check("4c git subprocesses in one pass", caravanFirst.gitCalls() == 0, "Caravan " + caravanFirst.gitCalls()
                         + (peerFirst == null ? "" : " · scheduler.py " + peerFirst.gitCalls()), "Caravan 0",
                 "counted by a git shim first on each program's PATH (first pass without pauses); each pass's commands"
@@ -245,6 +249,7 @@ final class IcgcPeerFigures {
             if (once.exit() == 0) {
                 gitCliScript = gitCliScript(c[0]);
             }
+            caravanParts.add(once.parts());
             return finish(label, c, prod, qa, once.ns(), IcgcPeer.lines(gitLog));
         });
     }

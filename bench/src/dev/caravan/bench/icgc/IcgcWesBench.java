@@ -205,15 +205,7 @@ public final class IcgcWesBench {
             timed("2 bin/caravan" + opts + " cycle --once incl. JVM start", median(once), TARGET_ONCE_NS,
                     "median of " + repeats + ", submit-interval 0 s (ICGC's 4.4 s is without its pauses), converted"
                             + " job-scheduler.conf with credentials in env vars; runs " + all(once));
-            for (int part = 0; part < 3; part++) {
-                List<Long> xs = new ArrayList<>();
-                for (long[] p : onceParts) {
-                    xs.add(p[part]);
-                }
-                timed("2 part: " + List.of("process start → Camel started (JVM, settings, Git, tree index of 14,575 jobs)",
-                        "the cycle (Caravan's 'Cycle done in')", "after the cycle: Camel stop, JVM exit").get(part),
-                        median(xs), -1, "median of " + repeats + "; runs " + all(xs) + "; from the log's timestamps");
-            }
+            partRows("2 part", onceParts, repeats);
         }
     }
 
@@ -493,9 +485,8 @@ public final class IcgcWesBench {
             Files.createDirectories(copy.resolve(".git/caravan"));
             Files.writeString(copy.resolve(".git/caravan/last-push"), Long.toString(System.currentTimeMillis()));
             Path log = work.resolve("once-" + copies + ".log");
-            java.time.LocalTime wallStart = java.time.LocalTime.now();
             Once once = caravanOnce(jar, convertedFile, copy, remote, "0s", prod, qa, slack, log, Optional.empty());
-            onceParts.add(parts(log, wallStart, once.ns()));
+            onceParts.add(once.parts());
             String label = "cycle --once run " + copies;
             check("2 " + label + ": exit status", once.exit() == 0, once.exit() >= 0 ? "exit " + once.exit() : "timed out",
                     "exit 0", "log: " + log);
@@ -508,8 +499,11 @@ public final class IcgcWesBench {
         }
     }
 
-    /** One {@code cycle --once} process: wall time from start to exit, exit status (-1: killed after 5 minutes). */
-    record Once(long ns, int exit) {
+    /**
+     * One {@code cycle --once} process: wall time from start to exit, exit status (-1: killed after 5 minutes), and
+     * where its time went ({@link OnceTimings}).
+     */
+    record Once(long ns, int exit, Map<String, Long> parts) {
     }
 
     /**
@@ -522,6 +516,8 @@ public final class IcgcWesBench {
         // bin/caravan: java -jar with the class-data-sharing archive `mvn package` made and the one-shot JVM options
         List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/caravan").toString()));
         cmd.addAll(List.of("cycle", "--once", "--config", convertedFile.toString()));
+        // the one-shot notes its phases and writes them to stderr (into the log) as it exits
+        cmd.add("-Ddev.caravan.timings=true");
         Map<String, String> d = new LinkedHashMap<>();
         d.put("caravan.tracking.dir", copy.toString());
         d.put("caravan.tracking.remote", remote.toString());
@@ -543,14 +539,16 @@ public final class IcgcWesBench {
         pb.environment().put("CARAVAN_JAVA_OPTS", String.join(" ", javaOpts()));
         shim.ifPresent(x -> IcgcPeer.shimEnv(pb.environment(), x[0], x[1]));
         sh(work, "sync");
+        long startMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
         Process proc = pb.start();
         boolean ended = proc.waitFor(5, TimeUnit.MINUTES);
         long t1 = System.nanoTime();
+        long endMs = System.currentTimeMillis();
         if (!ended) {
             proc.destroyForcibly();
         }
-        return new Once(t1 - t0, ended ? proc.exitValue() : -1);
+        return new Once(t1 - t0, ended ? proc.exitValue() : -1, OnceTimings.parts(log, startMs, endMs));
     }
 
     /** The environment variables the real job-scheduler.conf names, for both programs. */
@@ -566,7 +564,7 @@ public final class IcgcWesBench {
         return env;
     }
 
-    private final List<long[]> onceParts = new ArrayList<>();
+    private final List<Map<String, Long>> onceParts = new ArrayList<>();
 
     /** Extra JVM options for the cycle --once process: ICGC_BENCH_JAVA_OPTS (space-separated), none by default. */
     static List<String> javaOpts() {
@@ -574,27 +572,19 @@ public final class IcgcWesBench {
         return v == null || v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
     }
 
-    private static final java.util.regex.Pattern STAMP = java.util.regex.Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*");
-
-    /** {start → Camel started, the cycle, the rest} in nanoseconds, from the one-shot process's log. */
-    static long[] parts(Path log, java.time.LocalTime start, long total) throws IOException {
-        long started = -1;
-        long cycle = -1;
-        for (String line : Files.readAllLines(log)) {
-            java.util.regex.Matcher m = STAMP.matcher(line);
-            if (!m.matches()) {
-                continue;
-            }
-            long at = java.time.Duration.between(start, java.time.LocalTime.parse(m.group(1))).toNanos();
-            if (line.contains("Apache Camel") && line.contains(" started in ")) {
-                started = at;
-            }
-            java.util.regex.Matcher c = java.util.regex.Pattern.compile("Cycle done in (\\d+) ms").matcher(line);
-            if (c.find()) {
-                cycle = Long.parseLong(c.group(1)) * 1_000_000L;
-            }
+    /**
+     * One row per part of the one-shot's time (median over its processes and each run's figure), from the phases the
+     * process noted ({@code -Ddev.caravan.timings=true}, {@link OnceTimings}).
+     */
+    void partRows(String prefix, List<Map<String, Long>> runs, int repeats) {
+        List<String[]> rows = OnceTimings.medians(runs);
+        if (rows.isEmpty()) {
+            row(prefix + ": where the time went", "not measured", "-", "info", "the one-shot printed no caravan-timing lines");
         }
-        return new long[] {started, cycle, started < 0 || cycle < 0 ? -1 : total - started - cycle};
+        for (String[] r : rows) {
+            row(prefix + ": " + r[0], r[1], "-", "info", "median of " + repeats + "; runs " + r[2]
+                    + "; the one-shot's own phase times (-Ddev.caravan.timings=true)");
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------------

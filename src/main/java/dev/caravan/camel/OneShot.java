@@ -10,6 +10,7 @@ import dev.caravan.projects.AwsBatch;
 import dev.caravan.projects.Environments;
 import dev.caravan.projects.ProjectService;
 import dev.caravan.projects.Queues;
+import dev.caravan.report.PhaseTimes;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.tracking.CycleLock;
 import org.apache.camel.CamelContext;
@@ -89,7 +90,9 @@ public final class OneShot implements Cycles, AutoCloseable {
         }
         Main main = CaravanMain.forOneShot(config);
         try {
+            PhaseTimes.begin("camel-start");
             main.start();
+            PhaseTimes.end("camel-start");
         } catch (Exception e) {
             early.ifPresent(CycleLock::close);
             stopQuietly(main);
@@ -179,11 +182,15 @@ public final class OneShot implements Cycles, AutoCloseable {
     @Override
     public void close() {
         try {
+            PhaseTimes.begin("notify-drain");
             NotifyQueue.awaitDrained(context);
+            PhaseTimes.end("notify-drain");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        PhaseTimes.begin("camel-stop");
         stopQuietly(main);
+        PhaseTimes.end("camel-stop");
         lock.ifPresent(CycleLock::close);
         lock = Optional.empty();
     }

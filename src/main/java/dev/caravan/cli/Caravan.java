@@ -1,5 +1,7 @@
 package dev.caravan.cli;
 
+import dev.caravan.report.PhaseTimes;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +44,16 @@ public final class Caravan {
     }
 
     public static void main(String[] args) {
+        long entered = System.currentTimeMillis();
         CommandLogging.configure(args);
         int code = run(args, System.out, System.err);
         if (code != Daemon.RUNNING) {
+            if (PhaseTimes.on()) { // -Ddev.caravan.timings=true: where the time went, from the process's start
+                PhaseTimes.record("jvm", ProcessHandle.current().info().startInstant()
+                        .map(java.time.Instant::toEpochMilli).orElse(entered), entered);
+                PhaseTimes.mark("exit");
+                PhaseTimes.print(System.err);
+            }
             System.exit(code);
         }
     }

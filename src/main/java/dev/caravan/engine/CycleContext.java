@@ -5,6 +5,7 @@ import dev.caravan.backend.BackendException;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Notification;
 import dev.caravan.model.Transition;
+import dev.caravan.report.PhaseTimes;
 import dev.caravan.tracking.GitRepo;
 import dev.caravan.tracking.Journal;
 import dev.caravan.tracking.ScanResult;
@@ -141,7 +142,11 @@ final class CycleContext {
     /** Reads the tree while the process goes on starting; what it finds goes out with the first cycle. */
     void readInBackground() {
         // no lock here: a cycle holding the engine's lock must never wait for this; it waits before taking the lock
-        firstRead = tree.loadInBackground().thenAccept(r -> startProblems.addAll(afterRead(r)));
+        PhaseTimes.begin("index");
+        firstRead = tree.loadInBackground().thenAccept(r -> {
+            PhaseTimes.end("index");
+            startProblems.addAll(afterRead(r));
+        });
     }
 
     void awaitFirstRead() {

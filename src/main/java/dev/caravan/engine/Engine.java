@@ -5,6 +5,7 @@ import dev.caravan.backend.BackendContext;
 import dev.caravan.backend.BackendFactory;
 import dev.caravan.settings.CaravanSettings;
 import dev.caravan.model.Notification;
+import dev.caravan.report.PhaseTimes;
 import dev.caravan.report.StateReport;
 import dev.caravan.scheduling.GateDecision;
 import dev.caravan.tracking.DemoSeeder;
@@ -72,7 +73,9 @@ public final class Engine implements AutoCloseable {
                 LOG.info("Made the demo remote {} from {}", s.trackingRemote(), seed);
             }
         });
+        PhaseTimes.begin("clone-check");
         GitRepo git = GitRepo.open(s.trackingDir(), s.trackingRemote(), s.trackingBranch(), s.adminBranch());
+        PhaseTimes.end("clone-check");
         Journal journal = new Journal(git.caravanDir());
         TrackingTree tree = new TrackingTree(s.trackingDir(), Optional.of(journal.dirtyMarker()));
         Map<String, Backend> backends = new LinkedHashMap<>();
@@ -231,7 +234,10 @@ public final class Engine implements AutoCloseable {
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
 
     public List<Notification> beginCycle() {
+        PhaseTimes.begin("cycle");
+        PhaseTimes.begin("index-wait");
         ctx.awaitFirstRead(); // before the lock: the read's last step must not wait for it
+        PhaseTimes.end("index-wait");
         // the clone's writer, before the engine's lock (the order commits take them in). The first cycle waits for it
         // (a fetch may hold it): it recovers what a crash left and reads what another daemon committed before it
         // releases anything. Later cycles do not wait for the commit written behind the last one, and merge later.
@@ -333,6 +339,8 @@ public final class Engine implements AutoCloseable {
      * commit's number, which the route hands to the steps after it.
      */
     public long beginCommit() {
+        PhaseTimes.end("cycle");
+        PhaseTimes.begin("commit");
         return ctx.commits.begin();
     }
 
@@ -364,6 +372,7 @@ public final class Engine implements AutoCloseable {
 
     /** The commit and its push went through: a commit failure standing since an earlier one is over. */
     public List<Notification> commitDone(long commit) {
+        PhaseTimes.end("push");
         synchronized (ctx) {
             if (!ctx.commits.succeeded(commit)) {
                 return List.of();
@@ -400,8 +409,13 @@ public final class Engine implements AutoCloseable {
 
     /** Stages what the cycle touched; true when anything (the cycle's or an intake's) waits for a commit. */
     public boolean stageForCommit() {
-        synchronized (ctx) {
-            return repo.stageForCommit();
+        PhaseTimes.begin("stage");
+        try {
+            synchronized (ctx) {
+                return repo.stageForCommit();
+            }
+        } finally {
+            PhaseTimes.end("stage");
         }
     }
 
@@ -419,9 +433,11 @@ public final class Engine implements AutoCloseable {
      */
     public void holdIndexForCommit() {
         ctx.git.holdIndexForCommit();
+        PhaseTimes.begin("git-commit");
     }
 
     public void releaseIndexAfterCommit() {
+        PhaseTimes.end("git-commit");
         ctx.git.releaseIndexAfterCommit();
     }
 
@@ -429,6 +445,8 @@ public final class Engine implements AutoCloseable {
         synchronized (ctx) {
             repo.committed();
         }
+        PhaseTimes.end("commit");
+        PhaseTimes.begin("push");
     }
 
     public boolean pushDue() {

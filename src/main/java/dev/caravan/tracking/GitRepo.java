@@ -271,7 +271,8 @@ public final class GitRepo implements AutoCloseable {
      * thousands of jobs) goes into one pack with the index's trees, so the commit that follows finds every tree
      * written and writes none: a loose object per params.json and per job folder's tree cost thousands of file
      * creations and renames, minutes for 10,000 items on a busy disk. A small one (a cycle's moves) writes loose
-     * objects and leaves the trees to the commit, outside the engine's lock.
+     * objects. Either way the index leaves with its trees: those of the folders touched are hashed here, the others'
+     * are kept from the index file ({@link CacheTrees}), so the commit hashes none.
      */
     public void stage(Collection<String> paths) {
         if (paths.isEmpty()) {
@@ -284,7 +285,9 @@ public final class GitRepo implements AutoCloseable {
         try (ObjectInserter ins = large ? packInserter(r) : r.newObjectInserter()) {
             DirCache dc = lockIndex(r);
             try {
+                org.eclipse.jgit.dircache.DirCacheTree trees = dc.getCacheTree(false); // as the index file had them
                 DirCacheEditor ed = dc.editor();
+                List<String> edited = new ArrayList<>(); // the index paths as the edits name them
                 for (String p : new TreeSet<>(paths)) {
                     Path f = top.resolve(p);
                     // never through a link: a link is staged as the link it is, as git would
@@ -292,19 +295,24 @@ public final class GitRepo implements AutoCloseable {
                         try (Stream<Path> s = Files.walk(f)) {
                             for (Path x : (Iterable<Path>) s.filter(x -> !Files.isDirectory(x, LinkOption.NOFOLLOW_LINKS))::iterator) {
                                 ed.add(edit(top, x, ins));
+                                edited.add(indexPath(top, x));
                             }
                         }
                     } else if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
                         ed.add(edit(top, f, ins));
+                        edited.add(indexPath(top, f));
                     } else {
                         ed.add(new DirCacheEditor.DeletePath(p));
                         ed.add(new DirCacheEditor.DeleteTree(p));
+                        edited.add(p);
                     }
                 }
                 ed.finish();
-                if (large) {
-                    writeTrees(dc, ins);
-                }
+                // the folders not touched keep their trees (JGit's edit dropped them all): only the touched ones are
+                // hashed, here, and the commit finds every tree in the index. An index without trees (after a merge)
+                // gets them all once, here, and keeps them from then on.
+                CacheTrees.keep(dc, trees, edited);
+                writeTrees(dc, ins);
                 ins.flush();
                 dc.write();
                 if (!dc.commit()) {
@@ -345,7 +353,7 @@ public final class GitRepo implements AutoCloseable {
         byte[] content = link ? Files.readSymbolicLink(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
                 : Files.readAllBytes(file);
         ObjectId id = ins.insert(Constants.OBJ_BLOB, content);
-        String rel = top.relativize(file).toString().replace('\\', '/');
+        String rel = indexPath(top, file);
         return new DirCacheEditor.PathEdit(rel) {
             @Override
             public void apply(DirCacheEntry ent) {
@@ -355,6 +363,11 @@ public final class GitRepo implements AutoCloseable {
                 ent.setLastModified(a.lastModifiedTime().toInstant());
             }
         };
+    }
+
+    /** A file's path in the index: relative to the work tree, '/'-separated. */
+    private static String indexPath(Path top, Path file) {
+        return top.relativize(file).toString().replace('\\', '/');
     }
 
     /** After a crash between a move and its staging: find what changed under these folders and stage it. */
