@@ -14,19 +14,29 @@ import java.util.Map;
  *                      exit-file watch) requests a cycle of its environment
  * @param onIntake      {@code caravan.cycle.on-intake}: jobs added or sent back to the backlog request a cycle of
  *                      the environments they concern
+ * @param probeInterval {@code caravan.tracking.probe-interval}: with a fetch timer, beside each cycle the leader asks
+ *                      the remote where the admin branch is (one {@code ls-remote}, one at a time, never blocking a
+ *                      cycle), so an operator's push and the remote's return are seen within a cycle or two; at
+ *                      most one such look per this interval (a burst of cycles makes no burst of looks)
+ * @param probeTimeout  {@code caravan.tracking.probe-timeout}: how long that look waits for a remote over the network
  */
-public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake) {
+public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake, Duration probeInterval,
+                           Duration probeTimeout) {
 
     static CycleSources read(SettingsReader r, Map<String, String> defaults) {
         return new CycleSources(
                 r.duration("caravan.tracking.fetch-interval", defaults.get("caravan.tracking.fetch-interval"),
                         SettingsReader.Bound.NOT_NEGATIVE),
                 r.bool("caravan.cycle.on-run-end", true),
-                r.bool("caravan.cycle.on-intake", true));
+                r.bool("caravan.cycle.on-intake", true),
+                r.duration("caravan.tracking.probe-interval", defaults.get("caravan.tracking.probe-interval"),
+                        SettingsReader.Bound.NOT_NEGATIVE),
+                r.duration("caravan.tracking.probe-timeout", defaults.get("caravan.tracking.probe-timeout"),
+                        SettingsReader.Bound.POSITIVE));
     }
 
     /** Everything on, fetching every minute: what tests and tools that build settings by hand get. */
     public static CycleSources defaults() {
-        return new CycleSources(Duration.ofMinutes(1), true, true);
+        return new CycleSources(Duration.ofMinutes(1), true, true, Duration.ofMillis(200), Duration.ofSeconds(10));
     }
 }
