@@ -58,7 +58,8 @@ final class RepoSteps {
             // the previous cycle's commit is being written: this cycle polls and releases without waiting for it,
             // and the merge waits for a cycle that finds the clone free (the commit asks for one when it is due)
             LOG.debug("Cycle begins while a commit is written: no merge in this cycle");
-            return List.of();
+            // a look at the remote may have found it answering again: say so now, the push follows the commit
+            return ctx.remoteDown == null ? remoteBack() : List.of();
         }
         return beginCycleLocked();
     }
@@ -97,9 +98,7 @@ final class RepoSteps {
             if (fetch) {
                 ctx.remoteDown = null; // it answered; without a fetch here, the fetch timer says (adminChanged)
             }
-            out.addAll(ctx.remoteDown == null
-                    ? ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume")
-                    : remoteUnreachable(ctx.remoteDown));
+            out.addAll(ctx.remoteDown == null ? remoteBack() : remoteUnreachable(ctx.remoteDown));
         } catch (RemoteUnreachableException e) {
             out.addAll(remoteUnreachable(e));
             m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "remote unreachable");
@@ -107,6 +106,7 @@ final class RepoSteps {
             out.addAll(conflict(e));
             m = MergeOutcome.of(MergeOutcome.Kind.CONFLICT, e.getMessage());
         }
+        ctx.pushHeld = false; // the merge was tried: pushes go on, whatever came of it
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
@@ -118,6 +118,10 @@ final class RepoSteps {
             out.addAll(runs.followMovedRuns(flying));
         }
         return out;
+    }
+
+    private List<Notification> remoteBack() {
+        return ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume");
     }
 
     /**
@@ -241,7 +245,7 @@ final class RepoSteps {
     }
 
     boolean pushDue() {
-        if (ctx.remoteDown != null && ctx.git.hasRemote()) {
+        if (ctx.remoteDown != null && ctx.git.hasRemote() || ctx.pushHeld) {
             return false;
         }
         return pushPolicy.isDue(ctx.journal.lastPush().map(Instant::ofEpochMilli), ctx.now(), ctx.pushNow);
