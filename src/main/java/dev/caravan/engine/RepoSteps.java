@@ -93,8 +93,22 @@ final class RepoSteps {
         }
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
         MergeOutcome m;
+        // a merge writes the index from the commits it joins: what is staged and not committed yet (what a crash left,
+        // recovered above; an intake's) would lose its deletions, and a moved job would stay in its old state folder
+        // as well. So the merge waits for the commit; the next cycle (endCommit requests one) merges.
+        boolean deferred = !ctx.pendingMessages.isEmpty() && ctx.git.hasRemote();
         try {
-            m = ctx.git.mergeAdmin(fetch);
+            if (deferred) {
+                if (fetch) {
+                    ctx.git.fetchAdminChanged();
+                }
+                ctx.mergeWanted = true;
+                // and the push waits for the merge: pushed first, our commit would be one the edit lacks (ICGC's rule)
+                ctx.pushHeld |= ctx.git.adminMergeable();
+                m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "the merge waits for the commit of what is staged");
+            } else {
+                m = ctx.git.mergeAdmin(fetch);
+            }
             if (fetch) {
                 ctx.remoteDown = null; // it answered; without a fetch here, the fetch timer says (adminChanged)
             }
@@ -106,13 +120,15 @@ final class RepoSteps {
             out.addAll(conflict(e));
             m = MergeOutcome.of(MergeOutcome.Kind.CONFLICT, e.getMessage());
         }
-        ctx.pushHeld = false; // the merge was tried: pushes go on, whatever came of it
         switch (m.kind()) {
             case MERGED -> LOG.info("Merged {} into {}: {}", ctx.settings.adminBranch(), ctx.settings.trackingBranch(), m.detail());
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
             default -> LOG.debug("Admin branch: {}", m.detail());
         }
-        out.addAll(heldBack(m));
+        if (!deferred) {
+            ctx.pushHeld = false; // the merge was tried: pushes go on, whatever came of it
+            out.addAll(heldBack(m));
+        }
         if (reread || m.changedTree() || !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             out.addAll(ctx.reload());
             out.addAll(runs.followMovedRuns(flying));
