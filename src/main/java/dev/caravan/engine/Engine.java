@@ -241,13 +241,17 @@ public final class Engine implements AutoCloseable {
     /**
      * The look at the remote, on a thread of its own (remote-probe in git.camel.yaml), never holding a cycle up: where
      * is the admin branch ({@code ls-remote}, bounded by {@code caravan.tracking.probe-timeout})? When the remote
-     * answers again after it was down, or an operator pushed to the admin branch, it fetches and returns true: the
-     * route requests a cycle, which merges and pushes. Without this, both waited for the fetch timer (a minute
-     * shipped) while cycles went on.
+     * answers again after it was down, or an operator pushed to the admin branch, it fetches, and the route pushes what
+     * waited ({@code back}) or requests a cycle that merges the edit ({@code moved}); else {@code ""}. Without this,
+     * both waited for the fetch timer (a minute shipped) while cycles went on.
      */
-    public boolean probeRemote() {
+    public String probeRemote() {
         try {
-            return lookAtRemote();
+            boolean down = ctx.remoteDown != null;
+            if (!lookAtRemote()) {
+                return "";
+            }
+            return down && ctx.remoteDown == null ? "back" : "moved";
         } finally {
             probe.done();
         }
