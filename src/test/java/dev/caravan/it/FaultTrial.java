@@ -90,9 +90,6 @@ final class FaultTrial {
      */
     private int lostAfterSettling() throws Exception {
         int[] lost = {FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt())};
-        if (lost[0] > 0) {
-            explain(lost[0]);
-        }
         try {
             Poll.until("every job in one state folder of HEAD", RECOVERY_DEADLINE, () -> {
                 try {
@@ -103,14 +100,14 @@ final class FaultTrial {
                 return lost[0] == 0;
             });
         } catch (AssertionError e) {
-            // still missing at the deadline: counted as lost
+            explain(lost[0]); // still misplaced at the deadline: counted as lost
         }
         return lost[0];
     }
 
-    /** What the suite saw when a job was not in exactly one state folder of HEAD at the trial's end (to the output). */
+    /** Where the jobs are that were still not in exactly one state folder of HEAD after the deadline (to the output). */
     private void explain(int lost) {
-        StringBuilder sb = new StringBuilder("[faults] at the trial's end " + lost + " jobs not in one state folder of HEAD\n");
+        StringBuilder sb = new StringBuilder("[faults] after the deadline " + lost + " jobs not in one state folder of HEAD\n");
         try {
             String tree = FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD", "jobs/");
             java.util.Map<String, Integer> placed = FaultTable.placements(tree);
