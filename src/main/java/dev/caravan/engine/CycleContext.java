@@ -78,6 +78,11 @@ final class CycleContext {
      * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
      */
     volatile dev.caravan.tracking.RemoteUnreachableException remoteDown;
+    /**
+     * An operator's push that the next merge takes in (ICGC's rule holds) was seen: no push until a cycle has tried that
+     * merge, or the push would make the admin branch lack the last pushed scheduler commit and hold the edit back.
+     */
+    volatile boolean pushHeld;
     long cycleStart;
     int cycleMoves;
 

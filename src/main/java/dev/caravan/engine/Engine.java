@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
     private final RepoSteps repo;
     private final Intake intake;
     private final CycleRequests requests = new CycleRequests();
+    private final RemoteProbe probe;
     private final Map<String, Duration> pollIntervals;
     private volatile Instant lastCycleEnd;
     private volatile String lastCycleProblem;
@@ -64,6 +65,7 @@ public final class Engine implements AutoCloseable {
         this.releases = new Releases(ctx);
         this.repo = new RepoSteps(ctx, runs);
         this.intake = new Intake(ctx);
+        this.probe = new RemoteProbe(ctx.settings.cycleSources().probeInterval());
     }
 
     /** Opens (or clones, or seeds) the tracking repo and reads the tree; touches nothing in it. */
@@ -229,6 +231,71 @@ public final class Engine implements AutoCloseable {
             LOG.debug("Fetch: {}", e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Beside a cycle (the cycle route): whether to look at the remote now. Only with a fetch timer (without one every
+     * cycle fetches itself); true claims the one look that may be in flight, which {@link #probeRemote} ends.
+     */
+    public boolean remoteProbeDue() {
+        return ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime());
+    }
+
+    /**
+     * The look at the remote, on a thread of its own (remote-probe in git.camel.yaml), never holding a cycle up: where
+     * is the admin branch ({@code ls-remote}, bounded by {@code caravan.tracking.probe-timeout})? When the remote
+     * answers again after it was down, or an operator pushed to the admin branch, it fetches, and the route pushes what
+     * waited ({@code back}) or requests a cycle that merges the edit ({@code moved}); else {@code ""}. Without this,
+     * both waited for the fetch timer (a minute shipped) while cycles went on.
+     */
+    public String probeRemote() {
+        try {
+            boolean down = ctx.remoteDown != null;
+            if (!lookAtRemote()) {
+                return "";
+            }
+            return down && ctx.remoteDown == null ? "back" : "moved";
+        } finally {
+            probe.done();
+        }
+    }
+
+    private boolean lookAtRemote() {
+        boolean down = ctx.remoteDown != null;
+        boolean moved;
+        try {
+            moved = ctx.git.adminMovedOnRemote(ctx.settings.cycleSources().probeTimeout());
+        } catch (dev.caravan.tracking.RemoteUnreachableException e) {
+            // as a failed fetch: the next cycle says so (once) and holds its push back
+            ctx.remoteDown = e;
+            LOG.debug("Remote probe: {}", e.getMessage());
+            return false;
+        }
+        if (!down && !moved) {
+            return false;
+        }
+        // a push before the fetch would leave the operator's edit without our last pushed commit (held back): none
+        // until the fetch says whether the edit can be merged, and then none until a cycle has merged it
+        ctx.pushHeld = moved;
+        boolean changed = false;
+        ctx.commits.hold();
+        try {
+            synchronized (ctx) {
+                changed = fetchAdmin();
+                if (down && ctx.remoteDown == null) {
+                    ctx.pushNow = true; // what was committed meanwhile goes out with the next commit, whatever the interval
+                    LOG.info("The remote answers again: a cycle merges and pushes");
+                }
+            }
+        } finally {
+            try {
+                ctx.pushHeld = false;
+                ctx.pushHeld = changed && ctx.git.adminMergeable();
+            } finally {
+                ctx.commits.release();
+            }
+        }
+        return changed || down && ctx.remoteDown == null;
     }
 
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
@@ -451,7 +518,37 @@ public final class Engine implements AutoCloseable {
 
     public boolean pushDue() {
         synchronized (ctx) {
-            return repo.pushDue();
+            if (!repo.pushDue()) {
+                return false;
+            }
+        }
+        return !editWaitsForMerge();
+    }
+
+    /**
+     * Before a push (the commit holds the clone's writer): has an operator pushed to the admin branch, on top of our last
+     * push, since the last fetch? Then this push would leave that edit without our last pushed commit, and ICGC's rule
+     * would hold it back until the operator merged again; with pushes every cycle an operator could wait for ever. So
+     * the edit is fetched, the push waits, and the cycle it requests (endCommit) merges it first. One {@code ls-remote}
+     * per push; a remote that does not answer is left to the push, which says so.
+     */
+    private boolean editWaitsForMerge() {
+        if (!ctx.fetchOnTimer || !ctx.git.hasRemote()) {
+            return false; // without a fetch timer every cycle fetches and merges before its push
+        }
+        try {
+            if (!ctx.git.adminMovedOnRemote(ctx.settings.cycleSources().probeTimeout())) {
+                return false;
+            }
+        } catch (dev.caravan.tracking.RemoteUnreachableException e) {
+            return false;
+        }
+        synchronized (ctx) {
+            if (fetchAdmin() && ctx.git.adminMergeable()) {
+                ctx.pushHeld = true;
+                LOG.info("{} moved: its edit is merged before the push", ctx.settings.adminBranch());
+            }
+            return ctx.pushHeld;
         }
     }
 

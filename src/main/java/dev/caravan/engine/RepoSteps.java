@@ -58,7 +58,8 @@ final class RepoSteps {
             // the previous cycle's commit is being written: this cycle polls and releases without waiting for it,
             // and the merge waits for a cycle that finds the clone free (the commit asks for one when it is due)
             LOG.debug("Cycle begins while a commit is written: no merge in this cycle");
-            return List.of();
+            // a look at the remote may have found it answering again: say so now, the push follows the commit
+            return ctx.remoteDown == null ? remoteBack() : List.of();
         }
         return beginCycleLocked();
     }
@@ -92,14 +93,26 @@ final class RepoSteps {
         }
         Map<JobRef, Journal.Watch> flying = runs.inFlightEverywhere();
         MergeOutcome m;
+        // a merge writes the index from the commits it joins: what is staged and not committed yet (what a crash left,
+        // recovered above; an intake's) would lose its deletions, and a moved job would stay in its old state folder
+        // as well. So the merge waits for the commit; the next cycle (endCommit requests one) merges.
+        boolean deferred = !ctx.pendingMessages.isEmpty() && ctx.git.hasRemote();
         try {
-            m = ctx.git.mergeAdmin(fetch);
+            if (deferred) {
+                if (fetch) {
+                    ctx.git.fetchAdminChanged();
+                }
+                ctx.mergeWanted = true;
+                // and the push waits for the merge: pushed first, our commit would be one the edit lacks (ICGC's rule)
+                ctx.pushHeld |= ctx.git.adminMergeable();
+                m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "the merge waits for the commit of what is staged");
+            } else {
+                m = ctx.git.mergeAdmin(fetch);
+            }
             if (fetch) {
                 ctx.remoteDown = null; // it answered; without a fetch here, the fetch timer says (adminChanged)
             }
-            out.addAll(ctx.remoteDown == null
-                    ? ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume")
-                    : remoteUnreachable(ctx.remoteDown));
+            out.addAll(ctx.remoteDown == null ? remoteBack() : remoteUnreachable(ctx.remoteDown));
         } catch (RemoteUnreachableException e) {
             out.addAll(remoteUnreachable(e));
             m = MergeOutcome.of(MergeOutcome.Kind.UP_TO_DATE, "remote unreachable");
@@ -112,12 +125,19 @@ final class RepoSteps {
             case WAITING -> LOG.info("Not merging yet: {}", m.detail());
             default -> LOG.debug("Admin branch: {}", m.detail());
         }
-        out.addAll(heldBack(m));
+        if (!deferred) {
+            ctx.pushHeld = false; // the merge was tried: pushes go on, whatever came of it
+            out.addAll(heldBack(m));
+        }
         if (reread || m.changedTree() || !Objects.equals(ctx.git.head().orElse(null), ctx.indexedHead)) {
             out.addAll(ctx.reload());
             out.addAll(runs.followMovedRuns(flying));
         }
         return out;
+    }
+
+    private List<Notification> remoteBack() {
+        return ctx.alerts.clear(REMOTE_ALERT, "the remote is reachable again: merges and pushes resume");
     }
 
     /**
@@ -241,7 +261,7 @@ final class RepoSteps {
     }
 
     boolean pushDue() {
-        if (ctx.remoteDown != null && ctx.git.hasRemote()) {
+        if (ctx.remoteDown != null && ctx.git.hasRemote() || ctx.pushHeld) {
             return false;
         }
         return pushPolicy.isDue(ctx.journal.lastPush().map(Instant::ofEpochMilli), ctx.now(), ctx.pushNow);

@@ -56,6 +56,8 @@ public record CaravanSettings(
         KEYS.put("caravan.cycle.cron", "0 0/20 * * * ?");
         KEYS.put("caravan.tracking.fetch-interval", "1m");
         KEYS.put("caravan.tracking.commit-min-interval", "250ms");
+        KEYS.put("caravan.tracking.probe-interval", "200ms");
+        KEYS.put("caravan.tracking.probe-timeout", "10s");
         KEYS.put("caravan.cycle.on-run-end", "true");
         KEYS.put("caravan.cycle.on-intake", "true");
         KEYS.put("caravan.triggers.enabled", "true");

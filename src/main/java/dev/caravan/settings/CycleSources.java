@@ -17,8 +17,14 @@ import java.util.Map;
  * @param commitMinInterval {@code caravan.tracking.commit-min-interval}: the least time from the end of one commit to
  *                      the beginning of a requested cycle's commit (written behind it); cycles go on meanwhile and the
  *                      commit takes in all they did. {@code 0s}: a commit as soon as the last one is done
+ * @param probeInterval {@code caravan.tracking.probe-interval}: with a fetch timer, beside each cycle the leader asks
+ *                      the remote where the admin branch is (one {@code ls-remote}, one at a time, never blocking a
+ *                      cycle), so an operator's push and the remote's return are seen within a cycle or two; at
+ *                      most one such look per this interval (a burst of cycles makes no burst of looks)
+ * @param probeTimeout  {@code caravan.tracking.probe-timeout}: how long that look waits for a remote over the network
  */
-public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake, Duration commitMinInterval) {
+public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake, Duration commitMinInterval,
+                           Duration probeInterval, Duration probeTimeout) {
 
     static CycleSources read(SettingsReader r, Map<String, String> defaults) {
         return new CycleSources(
@@ -27,11 +33,16 @@ public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onI
                 r.bool("caravan.cycle.on-run-end", true),
                 r.bool("caravan.cycle.on-intake", true),
                 r.duration("caravan.tracking.commit-min-interval", defaults.get("caravan.tracking.commit-min-interval"),
-                        SettingsReader.Bound.NOT_NEGATIVE));
+                        SettingsReader.Bound.NOT_NEGATIVE),
+                r.duration("caravan.tracking.probe-interval", defaults.get("caravan.tracking.probe-interval"),
+                        SettingsReader.Bound.NOT_NEGATIVE),
+                r.duration("caravan.tracking.probe-timeout", defaults.get("caravan.tracking.probe-timeout"),
+                        SettingsReader.Bound.POSITIVE));
     }
 
     /** Everything on, fetching every minute, commits 250 ms apart: what tests and tools that build settings by hand get. */
     public static CycleSources defaults() {
-        return new CycleSources(Duration.ofMinutes(1), true, true, Duration.ofMillis(250));
+        return new CycleSources(Duration.ofMinutes(1), true, true, Duration.ofMillis(250), Duration.ofMillis(200),
+                Duration.ofSeconds(10));
     }
 }

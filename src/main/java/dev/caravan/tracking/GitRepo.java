@@ -546,6 +546,57 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the remote where its admin branch is, without fetching anything (what {@code git ls-remote} does: one
+     * round trip that reads the remote's refs): true when it is not where the last fetch left it, so an operator
+     * pushed since. {@code timeout} bounds the wait for a remote over the network (JGit counts whole seconds, at least
+     * one); a remote that does not answer in time, or at all, is a {@link RemoteUnreachableException}.
+     */
+    public boolean adminMovedOnRemote(java.time.Duration timeout) {
+        if (!hasRemote) {
+            return false;
+        }
+        try {
+            java.util.Map<String, org.eclipse.jgit.lib.Ref> refs = git.lsRemote().setRemote(REMOTE).setHeads(true)
+                    .setTimeout((int) Math.max(1, timeout.toSeconds())).callAsMap();
+            org.eclipse.jgit.lib.Ref there = refs.get("refs/heads/" + adminBranch);
+            ObjectId here = git.getRepository().resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
+            return !java.util.Objects.equals(there == null ? null : there.getObjectId(), here);
+        } catch (TransportException | InvalidRemoteException e) {
+            throw unreachable(e);
+        } catch (IOException | GitAPIException e) {
+            throw new IllegalStateException("cannot read the remote's " + adminBranch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the last fetch brought admin-branch commits that the next merge would take in (ICGC's rule holds: the
+     * admin branch has taken in the last scheduler commit pushed), so a push before that merge would hold them back.
+     */
+    public boolean adminMergeable() {
+        if (!hasRemote) {
+            return false;
+        }
+        try {
+            Repository r = git.getRepository();
+            ObjectId admin = r.resolve("refs/remotes/" + REMOTE + "/" + adminBranch);
+            ObjectId head = r.resolve(Constants.HEAD);
+            if (admin == null || head == null) {
+                return false;
+            }
+            ObjectId pushed = r.resolve("refs/remotes/" + REMOTE + "/" + branch);
+            try (RevWalk w = new RevWalk(r)) {
+                if (w.isMergedInto(w.parseCommit(admin), w.parseCommit(head))) {
+                    return false;
+                }
+                w.reset();
+                return pushed == null || w.isMergedInto(w.parseCommit(pushed), w.parseCommit(admin));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compare " + adminBranch + " with " + branch, e);
+        }
+    }
+
     private void fetch() throws GitAPIException {
         try {
             git.fetch().setRemote(REMOTE).setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/" + REMOTE + "/*")).call();

@@ -81,6 +81,18 @@ final class FaultTable {
         return (int) (jobs - placed.values().stream().filter(n -> n == 1).count());
     }
 
+    /** Job ids in state folder {@code state} of {@code rev} in {@code repo}. */
+    static java.util.Set<String> inState(java.nio.file.Path repo, String rev, String state) throws Exception {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (String line : FlowFixture.git(repo, "ls-tree", "-r", "--name-only", rev, "jobs/").split("\n")) {
+            Matcher m = JOB_PATH.matcher(line.strip());
+            if (m.matches() && m.group(1).equals(state)) {
+                ids.add(m.group(2));
+            }
+        }
+        return ids;
+    }
+
     static Map<String, Integer> placements(String lsTree) {
         Map<String, Integer> placed = new HashMap<>();
         for (String line : lsTree.split("\n")) {

@@ -4,6 +4,7 @@ import dev.caravan.it.FaultTable.Tally;
 import dev.caravan.testkit.FlowFixture;
 import dev.caravan.testkit.Poll;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -24,12 +25,17 @@ final class FaultTrial {
     static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(60);
 
     private final FlowFixture fx;
-    private final int jobs;
+    /** Jobs imported so far: the suite imports more while a fault is on, so it is read when the trial ends. */
+    private final IntSupplier jobs;
     private final Tally tally;
     private final int ledger;
     private final int posts;
 
-    FaultTrial(FlowFixture fx, int jobs, Tally tally) {
+    /** The log of the daemon that runs now, kept when a job is not where it should be. */
+    private final java.util.function.Supplier<Path> daemonLog;
+
+    FaultTrial(FlowFixture fx, IntSupplier jobs, Tally tally, java.util.function.Supplier<Path> daemonLog) {
+        this.daemonLog = daemonLog;
         this.fx = fx;
         this.jobs = jobs;
         this.tally = tally;
@@ -42,8 +48,14 @@ final class FaultTrial {
      * tally. None within the deadline, or {@code daemon} ending meanwhile, is a wedge.
      */
     void awaitRecovery(String what, Process daemon, Instant from, BooleanSupplier recovered, IntSupplier cycles) {
+        awaitRecovery(what, daemon, from, RECOVERY_DEADLINE, recovered, cycles);
+    }
+
+    /** {@link #awaitRecovery}, with a deadline of its own: a recovery the product does on a timer gets the timer too. */
+    void awaitRecovery(String what, Process daemon, Instant from, Duration deadline, BooleanSupplier recovered,
+                       IntSupplier cycles) {
         try {
-            Poll.until(what, RECOVERY_DEADLINE, () -> recovered.getAsBoolean() || !daemon.isAlive());
+            Poll.until(what, deadline, () -> recovered.getAsBoolean() || !daemon.isAlive());
             if (!daemon.isAlive()) {
                 throw new AssertionError("the daemon ended: " + what);
             }
@@ -68,7 +80,76 @@ final class FaultTrial {
     void endWithoutAlerts(int trials) throws Exception {
         tally.trials += trials;
         tally.twice += duplicatesSince(ledger);
-        tally.lost += FaultTable.lost(fx.tracking(), "HEAD", jobs);
+        tally.lost += lostAfterSettling();
+    }
+
+    /**
+     * Jobs missing from the clone's HEAD once its commits have caught up: a requested cycle's commit (and the merge of
+     * jobs an operator imported meanwhile) is written behind the cycle that recovered, so a job only counts as lost
+     * when HEAD still lacks it after the deadline.
+     */
+    private int lostAfterSettling() throws Exception {
+        int[] lost = {FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt())};
+        try {
+            Poll.until("every job in one state folder of HEAD", RECOVERY_DEADLINE, () -> {
+                try {
+                    lost[0] = FaultTable.lost(fx.tracking(), "HEAD", jobs.getAsInt());
+                } catch (Exception e) {
+                    return false; // HEAD moved while read: read it again
+                }
+                return lost[0] == 0;
+            });
+        } catch (AssertionError e) {
+            explain(lost[0]); // still misplaced at the deadline: counted as lost
+        }
+        return lost[0];
+    }
+
+    /** Where the jobs are that were still not in exactly one state folder of HEAD after the deadline (to the output). */
+    private void explain(int lost) {
+        StringBuilder sb = new StringBuilder("[faults] after the deadline " + lost + " jobs not in one state folder of HEAD\n");
+        try {
+            String tree = FlowFixture.git(fx.tracking(), "ls-tree", "-r", "--name-only", "HEAD", "jobs/");
+            java.util.Map<String, Integer> placed = FaultTable.placements(tree);
+            int shown = 0;
+            for (int i = 1; i <= jobs.getAsInt() && shown < 8; i++) {
+                String id = String.format("job.%04d", i);
+                int n = placed.getOrDefault(id, 0);
+                if (n != 1) {
+                    shown++;
+                    sb.append("  ").append(id).append(": ").append(n).append(" in HEAD ").append(tree.lines()
+                            .filter(l -> l.contains("/" + id + "/")).toList()).append("; on disk ").append(onDisk(id)).append('\n');
+                }
+            }
+            sb.append("  HEAD ").append(FlowFixture.git(fx.tracking(), "log", "--oneline", "-6", "HEAD"));
+            sb.append("  origin/main ").append(FlowFixture.git(fx.tracking(), "log", "--oneline", "-2", "origin/main"));
+            sb.append("  remote main ").append(FlowFixture.git(fx.remote, "log", "--oneline", "-2", "main"));
+            sb.append("  status ").append(FlowFixture.git(fx.tracking(), "status", "--porcelain", "jobs").lines().limit(8).toList()).append('\n');
+            Path log = daemonLog.get();
+            if (log != null && java.nio.file.Files.exists(log)) {
+                java.nio.file.Path keep = java.nio.file.Path.of("target", "fault-logs", log.getFileName().toString());
+                java.nio.file.Files.createDirectories(keep.getParent());
+                java.nio.file.Files.copy(log, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                sb.append("  daemon log (kept as ").append(keep).append("): ");
+                java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("Merged") || l.contains("Not merging")
+                        || l.contains("Recovered") || l.contains("conflict") || l.contains("Cycle stopped")
+                        || l.contains("stale")).limit(12).forEach(l -> sb.append("\n    ").append(l));
+            }
+        } catch (Exception e) {
+            sb.append("  (").append(e).append(')');
+        }
+        System.out.println(sb);
+    }
+
+    private String onDisk(String id) {
+        java.util.List<String> where = new java.util.ArrayList<>();
+        for (String state : List.of("backlog", "queued", "failed", "completed")) {
+            if (java.nio.file.Files.isDirectory(fx.tracking().resolve("jobs").resolve(FlowFixture.GROUP)
+                    .resolve(FlowFixture.BATCH).resolve(state).resolve(id))) {
+                where.add(state);
+            }
+        }
+        return where.toString();
     }
 
     private int duplicatesSince(int ledger) {
@@ -86,8 +167,12 @@ final class FaultTrial {
     }
 
     private int alertsSince(int posts) {
+        return (int) textsSince().stream().filter(x -> x.contains("CRITICAL") || x.contains("WARNING")).count();
+    }
+
+    /** What Slack took in since the trial began. */
+    List<String> textsSince() {
         List<String> texts = fx.slack.texts();
-        return (int) texts.subList(Math.min(posts, texts.size()), texts.size()).stream()
-                .filter(x -> x.contains("CRITICAL") || x.contains("WARNING")).count();
+        return texts.subList(Math.min(posts, texts.size()), texts.size());
     }
 }

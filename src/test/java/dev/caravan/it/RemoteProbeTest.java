@@ -1,0 +1,130 @@
+package dev.caravan.it;
+
+import dev.caravan.testkit.DaemonFlowTest;
+import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.FlowTest;
+import dev.caravan.testkit.GitFixtures;
+import dev.caravan.testkit.Poll;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.transport.RefSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 16: with the shipped fetch timer ({@code caravan.tracking.fetch-interval}, a minute) cycles do not fetch, so
+ * the remote's return and an operator's push were seen only on that timer, while jobs flowed and cycles ran. Beside
+ * each cycle the leader now looks at the remote ({@code ls-remote}, asynchronous): both are taken in within a cycle or
+ * two. The deadlines here are well below the timer's first tick (a minute after start), so without the look they fail.
+ */
+@FlowTest
+class RemoteProbeTest extends DaemonFlowTest {
+
+    /** Well under the fetch timer's minute: what the look at the remote gets to do its work. */
+    private static final Duration SOON = Duration.ofSeconds(15);
+
+    private Map<String, String> flowing(int jobs) throws Exception {
+        fx = new FlowFixture(dir, jobs);
+        Map<String, String> s = CycleEventsTest.withEvents(fx.settings("local1", 2));
+        s.put("caravan.env.local1.command", "echo {job_id} >> " + fx.runsLog + " && sleep 0.3");
+        return s;
+    }
+
+    private long requestedCycles() {
+        return daemon.engine().cycleRequestCounts()[1];
+    }
+
+    @Test
+    void theRemotesReturnIsPushedWithinCyclesNotOnTheFetchTimer() throws Exception {
+        daemon = DaemonHarness.start(dir, flowing(120));
+        Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+
+        Path away = dir.resolve("remote-away.git");
+        Files.move(fx.remote, away);
+        Poll.until("the remote's CRITICAL", SOON, () -> count("cannot be reached") == 1);
+        long released = fx.runs().size();
+        Poll.until("cycles go on without the remote", SOON, () -> fx.runs().size() >= released + 4);
+
+        Files.move(away, fx.remote);
+        Instant back = Instant.now();
+        long cyclesAtBack = requestedCycles();
+        String headAtBack = head();
+        Poll.until("the INFO and the push of what was committed without the remote", SOON,
+                () -> count("reachable again") == 1 && pushed(headAtBack));
+        long cycles = requestedCycles() - cyclesAtBack;
+        System.out.printf("[remote back] pushed %d ms and %d cycles after the remote's return%n",
+                Duration.between(back, Instant.now()).toMillis(), cycles);
+        assertThat(count("cannot be reached")).isEqualTo(1);
+    }
+
+    @Test
+    void anOperatorsPushIsMergedWithinCyclesWhileCyclesRun() throws Exception {
+        daemon = DaemonHarness.start(dir, flowing(120));
+        Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+
+        Path opDir = dir.resolve("operator");
+        try (Git op = GitFixtures.operatorClone(fx.remote, opDir)) {
+            // as the ICGC README says: take in the scheduler branch, add the job, push main; taken in again and pushed
+            // while the edit is held back (the scheduler pushed in between), as the held-back WARNING says
+            GitFixtures.mergeScheduler(op);
+            Path job = Files.createDirectories(opDir.resolve("jobs").resolve(FlowFixture.GROUP)
+                    .resolve(FlowFixture.BATCH).resolve("backlog/job.0500"));
+            Files.writeString(job.resolve("params.json"), "{\"n\": 500, \"fail\": false}\n");
+            GitFixtures.commitAllAndPush(op, "add job.0500");
+            Instant pushedAt = Instant.now();
+            long cyclesAtPush = requestedCycles();
+            int[] pushes = {1};
+            Poll.until("the operator's job merged while jobs flow", SOON, () -> {
+                if (merged("add job.0500")) {
+                    return true;
+                }
+                try {
+                    GitFixtures.mergeScheduler(op);
+                    op.push().setRemote("origin").setRefSpecs(new RefSpec("main:main")).call();
+                    pushes[0]++;
+                } catch (Exception raced) {
+                    // the next round tries again
+                }
+                return false;
+            });
+            long cycles = requestedCycles() - cyclesAtPush;
+            System.out.printf("[operator push] merged %d ms and %d cycles after the push (%d pushes of main)%n",
+                    Duration.between(pushedAt, Instant.now()).toMillis(), cycles, pushes[0]);
+            assertThat(fx.runs().size()).as("jobs still flowing when the edit was merged").isLessThan(120);
+        }
+        Poll.until("the operator's job run", Duration.ofSeconds(90), () -> fx.runs().contains("job.0500"));
+    }
+
+    private String head() {
+        try {
+            return FlowFixture.git(fx.tracking(), "rev-parse", "HEAD").strip();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private boolean merged(String subject) {
+        try {
+            return FlowFixture.git(fx.tracking(), "log", "--format=%s", "HEAD").contains(subject);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The remote's scheduler branch holds {@code commit}. */
+    private boolean pushed(String commit) {
+        try {
+            FlowFixture.git(fx.remote, "merge-base", "--is-ancestor", commit, "scheduler");
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
