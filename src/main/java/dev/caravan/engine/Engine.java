@@ -417,6 +417,8 @@ public final class Engine implements AutoCloseable {
      * the commit takes in all they did, so a burst of run ends makes a commit at most that often and no job waits.
      */
     public long beginCommit(Boolean later) {
+        PhaseTimes.end("cycle");
+        PhaseTimes.begin("commit");
         return Boolean.TRUE.equals(later)
                 ? ctx.commits.begin(ctx.settings.cycleSources().commitMinInterval())
                 : ctx.commits.begin();
