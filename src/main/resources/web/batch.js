@@ -126,11 +126,23 @@ async function select(jobId) {
   }
 }
 
+// One load at a time, and at most one behind it: a commit of 10,000 new items is 10,000 events, each of which would
+// otherwise fetch and redraw the whole batch.
+let loading = null;
+let again = false;
+function reload() {
+  if (loading) { again = true; return; }
+  loading = load().catch(x => say(x.message, true)).finally(() => {
+    loading = null;
+    if (again) { again = false; reload(); }
+  });
+}
+
 function onJob(ev) {
   const e = JSON.parse(ev.data);
   if (e.group !== group || e.batch !== batch) return;
   const at = models.findIndex(i => i.job_id === e.job_id);
-  if (at < 0) { if (!e.deleted) load().catch(x => say(x.message, true)); return; }
+  if (at < 0) { if (!e.deleted) reload(); return; }
   const b = buttons.get(e.job_id);
   if (e.deleted) {
     models.splice(at, 1);
@@ -151,7 +163,7 @@ function onJob(ev) {
 
 function onBatch(ev) {
   const e = JSON.parse(ev.data);
-  if (e.group === group && e.batch === batch) load().catch(x => say(x.message, true));
+  if (e.group === group && e.batch === batch) reload();
 }
 
 async function act(label, call) {
@@ -214,5 +226,8 @@ if (!group || !batch) {
   const events = new EventSource('/api/events');
   events.addEventListener('job', onJob);
   events.addEventListener('batch', onBatch);
-  load().catch(e => say(e.message, true));
+  // a commit between the first answer and the stream's opening would never show: every opening (a reconnect after
+  // a restart too) loads again
+  events.addEventListener('open', reload);
+  reload();
 }

@@ -78,3 +78,5 @@ const events = new EventSource('/api/events');
 events.addEventListener('job', () => { soon(); chartSoon(); });
 events.addEventListener('batch', soon);
 events.addEventListener('gate', soon);
+// a commit between the first answer and the stream's opening (or a restart's reconnect) would otherwise never show
+events.addEventListener('open', () => { soon(); chartSoon(); });
