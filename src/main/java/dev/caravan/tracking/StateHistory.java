@@ -35,8 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * branch in a daemon), newest first along first parents, each diffed against its first parent.
  * <p>
  * The rule: a run ends in the commit that moves its job's folder from {@code queued/} (in flight) to
- * {@code completed/} or {@code failed/}; its environment is that of the job's newest run marker. Other moves into an
- * end state are not a run's end and are not counted: from the backlog by hand, {@code failed/} to
+ * {@code completed/} or {@code failed/}, or from {@code backlog/} with a run marker the backlog's folder did not have
+ * (released and ended between two commits: commits are spaced, so one can take in both moves); its environment is
+ * that of the job's newest run marker. Other moves into an
+ * end state are not a run's end and are not counted: from the backlog by hand (no new marker), {@code failed/} to
  * {@code completed/} by an operator, jobs added straight into an end state (an old tree imported), a job without a
  * run. A job sent back to the backlog for a retry counts again only when a new run of it ends; and within one read a
  * run counts once, whatever moves it made (a revert and its revert).
@@ -142,6 +144,7 @@ public final class StateHistory {
         }
         RevCommit parent = walk.parseCommit(c.getParent(0));
         Map<String, Set<String>> left = new HashMap<>();
+        Map<String, Set<String>> leftFiles = new HashMap<>();
         Map<String, String> arrived = new LinkedHashMap<>();
         Map<String, RunMarker> newest = new HashMap<>();
         try (TreeWalk tw = new TreeWalk(reader)) {
@@ -160,6 +163,7 @@ public final class StateHistory {
                 boolean after = tw.getFileMode(1) != FileMode.MISSING;
                 if (before && !after) {
                     left.computeIfAbsent(job, k -> new HashSet<>()).add(p[3]);
+                    leftFiles.computeIfAbsent(job, k -> new HashSet<>()).add(p[5]);
                 } else if (after && !before && ENDS.contains(p[3])) {
                     arrived.put(job, p[3]);
                     Optional<RunMarker> m = RunMarker.parse(p[5]);
@@ -174,7 +178,8 @@ public final class StateHistory {
         for (Map.Entry<String, String> e : arrived.entrySet()) {
             Set<String> from = left.get(e.getKey());
             RunMarker run = newest.get(e.getKey());
-            if (from != null && from.contains(State.QUEUED.name()) && run != null) {
+            if (from != null && run != null && (from.contains(State.QUEUED.name())
+                    || from.contains(State.BACKLOG.name()) && !leftFiles.get(e.getKey()).contains(run.fileName()))) {
                 out.add(new Arrival(at, run.env(), e.getValue(), e.getKey(), run.fileName()));
             }
         }

@@ -92,6 +92,18 @@ class StateHistoryTest {
     }
 
     @Test
+    void aRunReleasedAndEndedBetweenTwoCommitsCounts() throws Exception {
+        // commits are spaced (commit-min-interval): one commit can take in a job's release and its run's end
+        write("jobs/g/b1/backlog/j6/params.json", "{}");
+        commit(T0.plusSeconds(6700), "j6 added");
+        move("j6", "backlog", "completed", "run.1764590000.envB.r1");
+        commit(T0.plusSeconds(6800), "j6 released and completed");      // 11:53:20
+        StateHistory.Window w = new StateHistory(repo).read(T0.plusSeconds(6650), T0.plusSeconds(7200));
+        assertThat(w.arrivals()).extracting(a -> a.job() + " " + a.state() + " " + a.env() + " " + a.run())
+                .containsExactly("g/b1/j6 completed envB run.1764590000.envB.r1");
+    }
+
+    @Test
     void perBucketAndEnvironmentFailuresApart() {
         StateHistory h = new StateHistory(repo);
         Throughput t = Throughput.of(h, Instant.parse("2026-12-01T11:59:59Z"), Duration.ofHours(2), Duration.ofHours(1),
