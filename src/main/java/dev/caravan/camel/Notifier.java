@@ -19,6 +19,8 @@ public final class Notifier {
     private final long minIntervalNanos;
     /** When the last post left (at start: one interval ago); only the notify route's single consumer thread touches it. */
     private volatile long lastPostNanos;
+    private final List<String> held = new java.util.ArrayList<>();
+    private boolean holding;
 
     public Notifier(CaravanSettings settings) {
         this.slack = !settings.slackWebhookUrl().isBlank();
@@ -30,15 +32,50 @@ public final class Notifier {
         return slack;
     }
 
-    /** Logs the notification at its level and returns the pieces to post. */
-    public List<String> pieces(Notification n) {
+    /**
+     * Logs a notification at its level and returns the pieces to post; held ({@link #hold}), it is kept for one post
+     * instead. A text (what {@link #release} returned) is split only: it was logged when it was held.
+     */
+    public List<String> pieces(Object body) {
+        if (body instanceof String held) {
+            return MessageSplitter.split(held, MessageSplitter.SLACK_LIMIT);
+        }
+        Notification n = (Notification) body;
         String text = Redactor.redact(n.render());
         switch (n.level()) {
             case CRITICAL -> LOG.error("{}", text);
             case WARNING -> LOG.warn("{}", text);
             default -> LOG.info("{}", text);
         }
+        synchronized (held) {
+            if (holding) {
+                held.add(text);
+                return List.of();
+            }
+        }
         return MessageSplitter.split(text, MessageSplitter.SLACK_LIMIT);
+    }
+
+    /**
+     * From now on notifications are logged as they come and kept for one Slack post at {@link #release}: a command
+     * that runs a few seconds says what it has to say in one message, instead of waiting out the spacing between
+     * posts (about a second) before it may exit.
+     */
+    public void hold() {
+        synchronized (held) {
+            holding = slack;
+        }
+    }
+
+    /** What was held, as one text (empty when nothing was), and no more holding. */
+    public java.util.Optional<String> release() {
+        synchronized (held) {
+            holding = false;
+            java.util.Optional<String> out = held.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(String.join("\n\n", held));
+            held.clear();
+            return out;
+        }
     }
 
     /**

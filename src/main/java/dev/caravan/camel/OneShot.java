@@ -29,6 +29,8 @@ import java.util.Optional;
  */
 public final class OneShot implements Cycles, AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OneShot.class);
+
     /** The route header that limits a cycle to one environment. */
     public static final String ONLY_ENV = "CaravanOnlyEnv";
 
@@ -65,6 +67,7 @@ public final class OneShot implements Cycles, AutoCloseable {
     private final Engine engine;
     private final CaravanSettings settings;
     private Optional<CycleLock> lock;
+    private final Notifier notifier;
 
     private OneShot(Main main, Optional<CycleLock> lock) {
         this.main = main;
@@ -72,6 +75,7 @@ public final class OneShot implements Cycles, AutoCloseable {
         this.engine = context.getRegistry().lookupByNameAndType("engine", Engine.class);
         this.settings = context.getRegistry().lookupByNameAndType("caravanSettings", CaravanSettings.class);
         this.lock = lock;
+        this.notifier = context.getRegistry().lookupByNameAndType("notifier", Notifier.class);
     }
 
     /**
@@ -99,6 +103,7 @@ public final class OneShot implements Cycles, AutoCloseable {
             throw new StartFailed(CaravanMain.startFailure(e));
         }
         OneShot s = new OneShot(main, early);
+        s.notifier.hold(); // one Slack post at close, not one a second
         if (locked) {
             s.lockActualClone(dir);
         }
@@ -183,7 +188,16 @@ public final class OneShot implements Cycles, AutoCloseable {
     public void close() {
         try {
             PhaseTimes.begin("notify-drain");
-            NotifyQueue.awaitDrained(context);
+            NotifyQueue.awaitDrained(context); // what is queued is held by now
+            Optional<String> held = notifier.release();
+            if (held.isPresent()) {
+                try (ProducerTemplate pt = context.createProducerTemplate()) {
+                    pt.sendBody("seda:notify", held.get());
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.warn("Could not hand the notifications to Slack: {}", e.getMessage());
+                }
+                NotifyQueue.awaitDrained(context);
+            }
             PhaseTimes.end("notify-drain");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,9 @@ import org.eclipse.jgit.dircache.DirCacheTree;
 
 import java.lang.reflect.Field;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Keeps the index's tree cache (git's TREE extension: the id of every folder's tree) across a stage, so that only the
@@ -48,11 +51,14 @@ final class CacheTrees {
             return false;
         }
         try {
+            // a folder's children by name, built once per folder walked: a release of 10,000 jobs names 30,000 paths
+            // under one state folder of 10,000 children, and a scan of them per path took seconds
+            Map<DirCacheTree, Map<String, DirCacheTree>> children = new IdentityHashMap<>();
             for (String p : changed) {
                 DirCacheTree t = before;
                 invalidate(t);
                 for (String name : p.split("/")) {
-                    t = child(t, name);
+                    t = children.computeIfAbsent(t, CacheTrees::byName).get(name);
                     if (t == null) {
                         break;
                     }
@@ -69,14 +75,13 @@ final class CacheTrees {
         }
     }
 
-    private static DirCacheTree child(DirCacheTree t, String name) {
+    private static Map<String, DirCacheTree> byName(DirCacheTree t) {
+        Map<String, DirCacheTree> m = new HashMap<>(t.getChildCount() * 2);
         for (int i = 0; i < t.getChildCount(); i++) {
             DirCacheTree c = t.getChild(i);
-            if (c.getNameString().equals(name)) {
-                return c;
-            }
+            m.put(c.getNameString(), c);
         }
-        return null;
+        return m;
     }
 
     private static void invalidate(DirCacheTree t) throws IllegalAccessException {
