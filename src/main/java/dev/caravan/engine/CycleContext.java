@@ -55,8 +55,11 @@ final class CycleContext {
     final List<Notification> startProblems = new java.util.ArrayList<>();
     /** When this process opened the clone: a Git lock file older than this is not one of ours. */
     final Instant opened = Instant.now();
-    /** Whether this process holds the clone's cycle lock (leadership, or a one-shot's lock): set by who knows. */
-    volatile java.util.function.BooleanSupplier holdsCycleLock;
+    /**
+     * Since when this process holds the clone's cycle lock (leadership, or a one-shot's lock), empty while it does not:
+     * set by who knows. A Git lock file older than that was made by an earlier holder, which is gone.
+     */
+    volatile java.util.function.Supplier<java.util.Optional<Instant>> cycleLockSince;
     volatile ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
@@ -110,7 +113,12 @@ final class CycleContext {
         this.backends = java.util.Collections.unmodifiableMap(timed);
         this.clock = clock;
         this.alerts = new StandingAlerts(settings.alertReminderInterval());
-        this.holdsCycleLock = () -> dev.caravan.tracking.CycleLock.heldHere(tree.root());
+        this.cycleLockSince = () -> dev.caravan.tracking.CycleLock.heldSince(tree.root());
+    }
+
+    /** Whether this process holds the clone's cycle lock: then it is the only writer of ours. */
+    boolean holdsCycleLock() {
+        return cycleLockSince.get().isPresent();
     }
 
     Backend backend(String env) {

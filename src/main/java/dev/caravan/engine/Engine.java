@@ -105,11 +105,18 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Another way this process may hold the clone's cycle lock besides {@code CycleLock.tryAcquire}: the daemons'
-     * leader election. Only a holder removes Git lock files a crash left behind.
+     * leader election, with the moment it took the lock (empty while it does not hold it). Only a holder removes Git
+     * lock files a crash left behind, those older than that moment: a standby that takes over removes the killed
+     * leader's, although they are younger than its own start.
      */
-    public void alsoHoldsCycleLockWhen(java.util.function.BooleanSupplier leader) {
-        java.util.function.BooleanSupplier own = ctx.holdsCycleLock;
-        ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
+    public void alsoHoldsCycleLockSince(java.util.function.Supplier<Optional<Instant>> leader) {
+        java.util.function.Supplier<Optional<Instant>> own = ctx.cycleLockSince;
+        ctx.cycleLockSince = () -> {
+            Optional<Instant> a = own.get();
+            Optional<Instant> b = leader.get();
+            // held both ways: since the earlier
+            return a.isEmpty() ? b : b.isEmpty() || a.get().isBefore(b.get()) ? a : b;
+        };
     }
 
     /**
@@ -635,7 +642,7 @@ public final class Engine implements AutoCloseable {
     public void refreshView() {
         ctx.awaitFirstRead();
         synchronized (ctx) {
-            if (ctx.holdsCycleLock.getAsBoolean()) {
+            if (ctx.holdsCycleLock()) {
                 standbySince = null;
                 return;
             }
