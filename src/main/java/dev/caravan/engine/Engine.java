@@ -245,7 +245,7 @@ public final class Engine implements AutoCloseable {
      * cycle fetches itself); true claims the one look that may be in flight, which {@link #probeRemote} ends.
      */
     public boolean remoteProbeDue() {
-        return ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime());
+        return ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), ctx.remoteDown != null);
     }
 
     /**
