@@ -77,6 +77,11 @@ final class CycleContext {
     /** The fetch timer brought an operator's push that no cycle has merged yet. */
     volatile boolean mergeWanted;
     /**
+     * The look at the remote found it answering again, or an operator's push: the next cycle catches up (commits what
+     * waits, merges, and commits and pushes before it ends).
+     */
+    final java.util.concurrent.atomic.AtomicBoolean catchUp = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
      * Why the remote did not answer at the last fetch or push, or null while it answers: merge and push wait, the rest
      * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
      */

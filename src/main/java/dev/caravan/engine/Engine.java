@@ -267,6 +267,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * At the start of a cycle (the cycle route): whether it catches up, because the look at the remote found it
+     * answering again or an operator's push, or a merge waits for the commit of what is staged. Such a cycle commits
+     * what waits first (a merge never goes over staged changes, so it would wait behind the commit written after the
+     * cycle, and with cycles every 200 ms another cycle's changes were staged again by then), waits for the clone and
+     * merges ({@link #beginCycle(Boolean)}), and commits and pushes its own work before it ends rather than behind it,
+     * after the commit spacing: the first or second cycle after the fault ends has merged and pushed.
+     */
+    public boolean catchUpDue() {
+        return ctx.catchUp.getAndSet(false) | ctx.mergeWanted;
+    }
+
     private boolean lookAtRemote() {
         boolean down = ctx.remoteDown != null;
         boolean moved;
@@ -289,9 +301,15 @@ public final class Engine implements AutoCloseable {
         try {
             synchronized (ctx) {
                 changed = fetchAdmin();
+                if (changed || down && ctx.remoteDown == null) {
+                    ctx.catchUp.set(true); // before the log lines: the next cycle to begin catches up
+                }
+                if (changed) {
+                    LOG.info("{} moved on the remote: the next cycle merges it", ctx.settings.adminBranch());
+                }
                 if (down && ctx.remoteDown == null) {
                     ctx.pushNow = true; // what was committed meanwhile goes out with the next commit, whatever the interval
-                    LOG.info("The remote answers again: a cycle merges and pushes");
+                    LOG.info("The remote answers again: the next cycle pushes and merges");
                 }
             }
         } finally {
@@ -308,6 +326,15 @@ public final class Engine implements AutoCloseable {
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
 
     public List<Notification> beginCycle() {
+        return beginCycle(false);
+    }
+
+    /**
+     * The cycle's start: a crash's leftovers, the admin-branch merge, another daemon's commits. {@code catchUp}
+     * ({@link #catchUpDue}): it waits for the clone instead of leaving the merge to a later cycle when a commit is being
+     * written.
+     */
+    public List<Notification> beginCycle(Boolean catchUp) {
         PhaseTimes.begin("cycle");
         PhaseTimes.begin("index-wait");
         ctx.awaitFirstRead(); // before the lock: the read's last step must not wait for it
@@ -316,7 +343,7 @@ public final class Engine implements AutoCloseable {
         // (a fetch may hold it): it recovers what a crash left and reads what another daemon committed before it
         // releases anything. Later cycles do not wait for the commit written behind the last one, and merge later.
         boolean clone;
-        if (repo.mustReadClone()) {
+        if (repo.mustReadClone() || Boolean.TRUE.equals(catchUp)) {
             ctx.commits.hold();
             clone = true;
         } else {

@@ -284,6 +284,9 @@ final class RepoSteps {
 
     /** After a push (or the push interval on a local-only tree): the Slack summary, and a fresh count. */
     List<Notification> pushed() {
+        if (ctx.git.hasRemote()) {
+            LOG.info("Push done: {} at {}", ctx.settings.trackingBranch(), ctx.git.headShort());
+        }
         String text = PushSummary.render(ctx.journal.transitionsSincePush(), ctx.tree.index().counts());
         ctx.journal.pushed(ctx.now().toEpochMilli());
         ctx.pushNow = false;
