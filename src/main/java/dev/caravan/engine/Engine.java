@@ -276,7 +276,8 @@ public final class Engine implements AutoCloseable {
      * after the commit spacing: the first or second cycle after the fault ends has merged and pushed.
      */
     public boolean catchUpDue() {
-        return ctx.catchUp.getAndSet(false) | ctx.mergeWanted;
+        // not for a waiting merge while commits fail (a full disk): each cycle would fail its commit first
+        return ctx.catchUp.getAndSet(false) | ctx.mergeWanted && !ctx.commits.failing();
     }
 
     private boolean lookAtRemote() {
