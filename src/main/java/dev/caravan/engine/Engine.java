@@ -277,7 +277,7 @@ public final class Engine implements AutoCloseable {
      */
     public boolean catchUpDue() {
         // not for a waiting merge while commits fail (a full disk): each cycle would fail its commit first
-        return ctx.catchUp.getAndSet(false) | ctx.mergeWanted && !ctx.commits.failing();
+        return ctx.catchUp.getAndSet(false) | (ctx.mergeWanted && !ctx.commits.failing());
     }
 
     private boolean lookAtRemote() {
