@@ -277,8 +277,14 @@ public final class Engine implements AutoCloseable {
      */
     public boolean catchUpDue() {
         // not for a waiting merge while commits fail (a full disk): each cycle would fail its commit first
-        return ctx.catchUp.getAndSet(false) | (ctx.mergeWanted && !ctx.commits.failing());
+        boolean due = ctx.catchUp.getAndSet(false) | (ctx.mergeWanted && !ctx.commits.failing());
+        // the commit and push it begins with are part of the cycle ("Cycle done in N ms")
+        catchUpBegan = due ? System.nanoTime() : 0;
+        return due;
     }
+
+    /** When the cycle that catches up began (its first commit), 0 when the running one does not catch up. */
+    private volatile long catchUpBegan;
 
     private boolean lookAtRemote() {
         boolean down = ctx.remoteDown != null;
@@ -352,7 +358,7 @@ public final class Engine implements AutoCloseable {
         }
         try {
             synchronized (ctx) {
-                ctx.cycleStart = System.nanoTime();
+                ctx.cycleStart = Boolean.TRUE.equals(catchUp) && catchUpBegan != 0 ? catchUpBegan : System.nanoTime();
                 ctx.cycleMoves = 0;
                 ctx.blocked.clear();
                 ctx.failedThisCycle.clear();
