@@ -165,6 +165,8 @@ class RemoteProbeTest extends DaemonFlowTest {
      * The same for an operator's push: its merge waited for the commit of what was staged (a merge never goes over
      * staged changes), written behind a cycle after the commit spacing, and by then the next cycles had staged more, so
      * it waited again (12 cycles in the fault suite). The cycle after the look that saw it commits first, then merges.
+     * A guard, not a proof: without the catch-up this passed too here (0 and 1 cycles, two runs), the wait behind
+     * staged changes did not come up on this flow; the remote's return above is the test that fails without it.
      */
     @Test
     void theCycleAfterTheLookThatSawAnOperatorsPushMergesIt() throws Exception {
