@@ -99,7 +99,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         if (settings.triggersEnabled()) {
             FirstCycleOnLeadership first = new FirstCycleOnLeadership(cluster, CycleLock.NAMESPACE);
             context.addStartupListener(first);
-            engine.alsoHoldsCycleLockWhen(first::isLeader);
+            engine.alsoHoldsCycleLockSince(first::leaderSince);
             // run ends and intakes request cycles through the routes; the timers among the sources are routes too
             engine.onCycleRequest(new RouteRequester(context));
             context.addRoutes(new EventRoutes(settings, engine));

@@ -9,7 +9,10 @@ import org.apache.camel.cluster.CamelClusterView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the leader's first cycle the moment it takes the cycle lock, instead of at the next cron time.
@@ -23,7 +26,8 @@ final class FirstCycleOnLeadership implements StartupListener {
     private final CamelClusterService cluster;
     private final String namespace;
     private final AtomicBoolean done = new AtomicBoolean();
-    private final AtomicBoolean leader = new AtomicBoolean();
+    /** Since when this daemon holds the cycle lock, as the leadership events said; null while it does not. */
+    private final AtomicReference<Instant> leaderSince = new AtomicReference<>();
 
     FirstCycleOnLeadership(CamelClusterService cluster, String namespace) {
         this.cluster = cluster;
@@ -32,7 +36,23 @@ final class FirstCycleOnLeadership implements StartupListener {
 
     /** Whether this daemon holds the cycle lock now, as the last leadership event said. */
     boolean isLeader() {
-        return leader.get();
+        return leaderSince.get() != null;
+    }
+
+    /**
+     * Since when this daemon holds the cycle lock (noted when the leadership event came, just after the lock was
+     * taken); empty while it does not. Git lock files older than that are a former leader's.
+     */
+    Optional<Instant> leaderSince() {
+        return Optional.ofNullable(leaderSince.get());
+    }
+
+    private void leads(boolean local) {
+        if (local) {
+            leaderSince.compareAndSet(null, Instant.now()); // a repeated event keeps the first moment
+        } else {
+            leaderSince.set(null);
+        }
     }
 
     @Override
@@ -40,13 +60,13 @@ final class FirstCycleOnLeadership implements StartupListener {
         CamelClusterView view = cluster.getView(namespace);
         ProducerTemplate template = context.createProducerTemplate();
         view.addEventListener((CamelClusterEventListener.Leadership) (v, member) -> {
-            leader.set(member != null && member.isLocal());
+            leads(member != null && member.isLocal());
             if (member != null && member.isLocal() && done.compareAndSet(false, true)) {
                 LOG.info("Leader of the tracking repo: first cycle now");
                 template.asyncSendBody("direct:cycle", null);
             }
         });
-        leader.set(view.getLocalMember().isLeader());
+        leads(view.getLocalMember().isLeader());
         if (view.getLocalMember().isLeader() && done.compareAndSet(false, true)) {
             template.asyncSendBody("direct:cycle", null);
         }

@@ -55,8 +55,11 @@ final class CycleContext {
     final List<Notification> startProblems = new java.util.ArrayList<>();
     /** When this process opened the clone: a Git lock file older than this is not one of ours. */
     final Instant opened = Instant.now();
-    /** Whether this process holds the clone's cycle lock (leadership, or a one-shot's lock): set by who knows. */
-    volatile java.util.function.BooleanSupplier holdsCycleLock;
+    /**
+     * Since when this process holds the clone's cycle lock (leadership, or a one-shot's lock), empty while it does not:
+     * set by who knows. A Git lock file older than that was made by an earlier holder, which is gone.
+     */
+    volatile java.util.function.Supplier<java.util.Optional<Instant>> cycleLockSince;
     volatile ObjectId indexedHead;
     /** Messages of what is staged and not committed yet: the commit says the intake's own, or the cycle's. */
     final Set<String> pendingMessages = new LinkedHashSet<>();
@@ -73,6 +76,11 @@ final class CycleContext {
     final CommitTurns commits = new CommitTurns();
     /** The fetch timer brought an operator's push that no cycle has merged yet. */
     volatile boolean mergeWanted;
+    /**
+     * The look at the remote found it answering again, or an operator's push: the next cycle catches up (commits what
+     * waits, merges, and commits and pushes before it ends).
+     */
+    final java.util.concurrent.atomic.AtomicBoolean catchUp = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * Why the remote did not answer at the last fetch or push, or null while it answers: merge and push wait, the rest
      * goes on in the clone. Set by cycles and by the fetch timer, cleared by whichever reaches it next.
@@ -110,7 +118,12 @@ final class CycleContext {
         this.backends = java.util.Collections.unmodifiableMap(timed);
         this.clock = clock;
         this.alerts = new StandingAlerts(settings.alertReminderInterval());
-        this.holdsCycleLock = () -> dev.caravan.tracking.CycleLock.heldHere(tree.root());
+        this.cycleLockSince = () -> dev.caravan.tracking.CycleLock.heldSince(tree.root());
+    }
+
+    /** Whether this process holds the clone's cycle lock: then it is the only writer of ours. */
+    boolean holdsCycleLock() {
+        return cycleLockSince.get().isPresent();
     }
 
     Backend backend(String env) {

@@ -105,11 +105,18 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Another way this process may hold the clone's cycle lock besides {@code CycleLock.tryAcquire}: the daemons'
-     * leader election. Only a holder removes Git lock files a crash left behind.
+     * leader election, with the moment it took the lock (empty while it does not hold it). Only a holder removes Git
+     * lock files a crash left behind, those older than that moment: a standby that takes over removes the killed
+     * leader's, although they are younger than its own start.
      */
-    public void alsoHoldsCycleLockWhen(java.util.function.BooleanSupplier leader) {
-        java.util.function.BooleanSupplier own = ctx.holdsCycleLock;
-        ctx.holdsCycleLock = () -> own.getAsBoolean() || leader.getAsBoolean();
+    public void alsoHoldsCycleLockSince(java.util.function.Supplier<Optional<Instant>> leader) {
+        java.util.function.Supplier<Optional<Instant>> own = ctx.cycleLockSince;
+        ctx.cycleLockSince = () -> {
+            Optional<Instant> a = own.get();
+            Optional<Instant> b = leader.get();
+            // held both ways: since the earlier
+            return a.isEmpty() ? b : b.isEmpty() || a.get().isBefore(b.get()) ? a : b;
+        };
     }
 
     /**
@@ -238,7 +245,7 @@ public final class Engine implements AutoCloseable {
      * cycle fetches itself); true claims the one look that may be in flight, which {@link #probeRemote} ends.
      */
     public boolean remoteProbeDue() {
-        return ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime());
+        return ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), ctx.remoteDown != null);
     }
 
     /**
@@ -259,6 +266,25 @@ public final class Engine implements AutoCloseable {
             probe.done();
         }
     }
+
+    /**
+     * At the start of a cycle (the cycle route): whether it catches up, because the look at the remote found it
+     * answering again or an operator's push, or a merge waits for the commit of what is staged. Such a cycle commits
+     * what waits first (a merge never goes over staged changes, so it would wait behind the commit written after the
+     * cycle, and with cycles every 200 ms another cycle's changes were staged again by then), waits for the clone and
+     * merges ({@link #beginCycle(Boolean)}), and commits and pushes its own work before it ends rather than behind it,
+     * after the commit spacing: the first or second cycle after the fault ends has merged and pushed.
+     */
+    public boolean catchUpDue() {
+        // not for a waiting merge while commits fail (a full disk): each cycle would fail its commit first
+        boolean due = ctx.catchUp.getAndSet(false) | (ctx.mergeWanted && !ctx.commits.failing());
+        // the commit and push it begins with are part of the cycle ("Cycle done in N ms")
+        catchUpBegan = due ? System.nanoTime() : 0;
+        return due;
+    }
+
+    /** When the cycle that catches up began (its first commit), 0 when the running one does not catch up. */
+    private volatile long catchUpBegan;
 
     private boolean lookAtRemote() {
         boolean down = ctx.remoteDown != null;
@@ -282,9 +308,15 @@ public final class Engine implements AutoCloseable {
         try {
             synchronized (ctx) {
                 changed = fetchAdmin();
+                if (changed || down && ctx.remoteDown == null) {
+                    ctx.catchUp.set(true); // before the log lines: the next cycle to begin catches up
+                }
+                if (changed) {
+                    LOG.info("{} moved on the remote: the next cycle merges it", ctx.settings.adminBranch());
+                }
                 if (down && ctx.remoteDown == null) {
                     ctx.pushNow = true; // what was committed meanwhile goes out with the next commit, whatever the interval
-                    LOG.info("The remote answers again: a cycle merges and pushes");
+                    LOG.info("The remote answers again: the next cycle pushes and merges");
                 }
             }
         } finally {
@@ -301,6 +333,15 @@ public final class Engine implements AutoCloseable {
     // --- the cycle, step by step (routes/cycle.camel.yaml and git.camel.yaml) ---------------------
 
     public List<Notification> beginCycle() {
+        return beginCycle(false);
+    }
+
+    /**
+     * The cycle's start: a crash's leftovers, the admin-branch merge, another daemon's commits. {@code catchUp}
+     * ({@link #catchUpDue}): it waits for the clone instead of leaving the merge to a later cycle when a commit is being
+     * written.
+     */
+    public List<Notification> beginCycle(Boolean catchUp) {
         PhaseTimes.begin("cycle");
         PhaseTimes.begin("index-wait");
         ctx.awaitFirstRead(); // before the lock: the read's last step must not wait for it
@@ -309,7 +350,7 @@ public final class Engine implements AutoCloseable {
         // (a fetch may hold it): it recovers what a crash left and reads what another daemon committed before it
         // releases anything. Later cycles do not wait for the commit written behind the last one, and merge later.
         boolean clone;
-        if (repo.mustReadClone()) {
+        if (repo.mustReadClone() || Boolean.TRUE.equals(catchUp)) {
             ctx.commits.hold();
             clone = true;
         } else {
@@ -317,7 +358,7 @@ public final class Engine implements AutoCloseable {
         }
         try {
             synchronized (ctx) {
-                ctx.cycleStart = System.nanoTime();
+                ctx.cycleStart = Boolean.TRUE.equals(catchUp) && catchUpBegan != 0 ? catchUpBegan : System.nanoTime();
                 ctx.cycleMoves = 0;
                 ctx.blocked.clear();
                 ctx.failedThisCycle.clear();
@@ -635,7 +676,7 @@ public final class Engine implements AutoCloseable {
     public void refreshView() {
         ctx.awaitFirstRead();
         synchronized (ctx) {
-            if (ctx.holdsCycleLock.getAsBoolean()) {
+            if (ctx.holdsCycleLock()) {
                 standbySince = null;
                 return;
             }

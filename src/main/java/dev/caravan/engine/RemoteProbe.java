@@ -4,7 +4,10 @@ import java.time.Duration;
 
 /**
  * When to look at the remote beside a cycle: never two looks at once (a remote that hangs until the timeout cannot pile
- * them up) and at most one per interval (a burst of cycles makes no burst of looks). Pure bookkeeping: the engine looks.
+ * them up) and at most one per interval (a burst of cycles makes no burst of looks) while it answers. While it is down
+ * the interval does not apply: the look that finds it back is not put off because one failed a moment ago (with a
+ * cycle every 200 ms that was a cycle or two more of waiting), and one at a time still bounds a remote that hangs.
+ * Pure bookkeeping: the engine looks.
  */
 final class RemoteProbe {
 
@@ -17,9 +20,12 @@ final class RemoteProbe {
         this.everyNanos = every.toNanos();
     }
 
-    /** True when a look may start at {@code nowNanos} ({@link System#nanoTime}); it is then in flight until {@link #done}. */
-    synchronized boolean claim(long nowNanos) {
-        if (inFlight || started && nowNanos - lastStart < everyNanos) {
+    /**
+     * True when a look may start at {@code nowNanos} ({@link System#nanoTime}); it is then in flight until
+     * {@link #done}. {@code remoteDown}: the last fetch, push or look did not get an answer.
+     */
+    synchronized boolean claim(long nowNanos, boolean remoteDown) {
+        if (inFlight || !remoteDown && started && nowNanos - lastStart < everyNanos) {
             return false;
         }
         inFlight = true;

@@ -141,22 +141,30 @@ final class RepoSteps {
     }
 
     /**
-     * A SIGKILL in the middle of a Git write leaves its lock file, and Git waits for it forever. Holding the cycle
-     * lock, this process is the only writer of ours; a lock file older than its start is a dead process's.
+     * A SIGKILL in the middle of a Git write leaves its lock file, and Git waits for it forever. The cycle lock is
+     * exclusive: holding it, this process is the only writer of ours, and a lock file older than the moment it took
+     * the cycle lock was made by an earlier holder, which is gone (a killed leader, when this process was its standby;
+     * the last process, after a restart). Not its own start: a standby started before the leader was killed could not
+     * remove that leader's locks, and its commits waited on them until the next restart.
      */
     private List<Notification> removeStaleGitLocks() {
-        if (!ctx.holdsCycleLock.getAsBoolean()) {
+        Optional<Instant> since = ctx.cycleLockSince.get();
+        if (since.isEmpty()) {
             return List.of();
         }
-        List<Path> removed = new ArrayList<>(GitLocks.removeStale(ctx.git.gitDir(), ctx.opened));
+        // the later of that and this process's opening of the clone: a one-shot takes the lock before it opens the
+        // clone, and no writer of ours ran before that opening either
+        Instant before = since.get().isAfter(ctx.opened) ? since.get() : ctx.opened;
+        List<Path> removed = new ArrayList<>(GitLocks.removeStale(ctx.git.gitDir(), before));
         // a remote on this disk: a kill mid-push leaves the scheduler branch's lock there (never an operator's)
-        ctx.git.localRemoteBranchLock().filter(lock -> GitLocks.removeIfStale(lock, ctx.opened)).ifPresent(removed::add);
+        ctx.git.localRemoteBranchLock().filter(lock -> GitLocks.removeIfStale(lock, before)).ifPresent(removed::add);
         if (removed.isEmpty()) {
             return List.of();
         }
         return List.of(Notification.warning(CycleContext.listing("removed the stale Git lock" + (removed.size() > 1 ? "s" : "")
-                + " left by a process that ended before this one started (this process holds the cycle lock)",
-                removed.stream().map(Path::toString).toList())));
+                + " left by a process that ended before this one took the cycle lock ("
+                + before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + "; holding it, this process is the only"
+                + " writer of ours)", removed.stream().map(Path::toString).toList())));
     }
 
     private java.util.Set<String> committing = java.util.Set.of();
@@ -276,6 +284,9 @@ final class RepoSteps {
 
     /** After a push (or the push interval on a local-only tree): the Slack summary, and a fresh count. */
     List<Notification> pushed() {
+        if (ctx.git.hasRemote()) {
+            LOG.info("Push done: {} at {}", ctx.settings.trackingBranch(), ctx.git.headShort());
+        }
         String text = PushSummary.render(ctx.journal.transitionsSincePush(), ctx.tree.index().counts());
         ctx.journal.pushed(ctx.now().toEpochMilli());
         ctx.pushNow = false;

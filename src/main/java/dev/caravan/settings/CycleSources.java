@@ -20,7 +20,8 @@ import java.util.Map;
  * @param probeInterval {@code caravan.tracking.probe-interval}: with a fetch timer, beside each cycle the leader asks
  *                      the remote where the admin branch is (one {@code ls-remote}, one at a time, never blocking a
  *                      cycle), so an operator's push and the remote's return are seen within a cycle or two; at
- *                      most one such look per this interval (a burst of cycles makes no burst of looks)
+ *                      most one such look per this interval while the remote answers (a burst of cycles makes no burst of looks);
+ *                      while it does not, a look beside every cycle, so its return is seen at once
  * @param probeTimeout  {@code caravan.tracking.probe-timeout}: how long that look waits for a remote over the network
  */
 public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake, Duration commitMinInterval,

@@ -7,8 +7,9 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,8 +22,11 @@ public final class CycleLock implements AutoCloseable {
     /** The cluster namespace of the leader election, which is also the lock file's name. */
     public static final String NAMESPACE = "cycle";
 
-    /** The lock files this JVM holds through {@link #tryAcquire}: asking the OS again would release them. */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /**
+     * The lock files this JVM holds through {@link #tryAcquire}, and since when: asking the OS again would release
+     * them.
+     */
+    private static final Map<Path, Instant> HELD = new ConcurrentHashMap<>();
 
     private final RandomAccessFile file;
     private final FileLock lock;
@@ -32,7 +36,7 @@ public final class CycleLock implements AutoCloseable {
         this.file = file;
         this.lock = lock;
         this.path = path;
-        HELD.add(path);
+        HELD.put(path, Instant.now());
     }
 
     /**
@@ -40,7 +44,16 @@ public final class CycleLock implements AutoCloseable {
      * command, an import). Answered from memory: on Linux, opening and closing the file again would drop the lock.
      */
     public static boolean heldHere(Path trackingDir) {
-        return HELD.contains(key(trackingDir));
+        return HELD.containsKey(key(trackingDir));
+    }
+
+    /**
+     * Since when this process holds the lock of the clone at {@code trackingDir} through {@link #tryAcquire}; empty when
+     * it does not. The lock is exclusive: a Caravan process that made a Git lock file older than this had let go of the
+     * cycle lock by then (it ended), so it is not writing any more.
+     */
+    public static Optional<Instant> heldSince(Path trackingDir) {
+        return Optional.ofNullable(HELD.get(key(trackingDir)));
     }
 
     private static Path key(Path trackingDir) {

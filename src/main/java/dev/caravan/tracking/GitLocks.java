@@ -22,7 +22,8 @@ public final class GitLocks {
 
     /**
      * Removes the lock files in {@code gitDir} (top level and under {@code refs/}) last changed before
-     * {@code before}, the start of this process: no Git operation of ours that old can still be running.
+     * {@code before}, the moment the caller took the cycle lock: whoever made them held it before and let it go (a
+     * killed leader, the last process), so no Git operation of ours that old can still be running.
      *
      * @return the files removed, for the WARNING that names them
      */

@@ -3,6 +3,7 @@ package dev.caravan.it;
 import dev.caravan.testkit.FlowTest;
 
 import dev.caravan.testkit.DaemonHarness;
+import dev.caravan.testkit.DaemonProcesses;
 import dev.caravan.testkit.FlowFixture;
 import dev.caravan.testkit.Poll;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,9 +33,11 @@ class StaleGitLockTest {
 
     private FlowFixture fx;
     private DaemonHarness daemon;
+    private final DaemonProcesses processes = new DaemonProcesses();
 
     @AfterEach
     void stop() throws Exception {
+        processes.close();
         if (daemon != null) {
             daemon.close();
         }
@@ -117,5 +121,78 @@ class StaleGitLockTest {
         // another process may be mid-write: this one does not know, so it touches nothing
         assertThat(index).exists();
         assertThat(fx.slack.texts()).noneMatch(t -> t.contains("removed the stale Git lock"));
+    }
+
+    /**
+     * Issue 16 (seen in {@code bench/faults/run 20}): a standby started before the leader was SIGKILLed takes over, but
+     * the killed leader's {@code index.lock} and {@code scheduler.lock} are younger than the standby's own start, so
+     * the old rule (older than this process's start) left them, and the new leader's commits waited on them until the
+     * next restart. The cycle lock is exclusive: a Git lock older than the moment the standby took it is the dead
+     * leader's. Here the locks are dated between the standby's start and the kill, as the leader's would be.
+     */
+    @Test
+    void aStandbyThatTakesOverRemovesTheKilledLeadersLocksAndCommitsWithoutARestart() throws Exception {
+        int jobs = 200; // work left for the new leader whatever the load: 2 at a time, half a second each
+        fx = new FlowFixture(dir, jobs);
+        Map<String, String> s = fx.settings("local1", 2);
+        s.put("caravan.env.local1.command", "echo {job_id} >> " + fx.runsLog + " && sleep 0.5");
+        s.put("caravan.triggers.enabled", "true");
+        s.put("caravan.cycle.cron", "0/1 * * * * ?");
+        s.put("camel.main.routes-reload-enabled", "false");
+        s.put("camel.server.host", "127.0.0.1");
+        s.put("caravan.standby.refresh-interval", "200ms");
+        Path config = DaemonHarness.writeConfig(dir.resolve("daemon.properties"), s);
+        Path leaderLog = dir.resolve("leader.log");
+        Path standbyLog = dir.resolve("standby.log");
+        Process leader = processes.start(config, leaderLog, Map.of());
+        Poll.until("the leader's first cycle", Duration.ofSeconds(90),
+                () -> read(leaderLog).contains("Cycle done") || !leader.isAlive());
+        Process standby = processes.start(config, standbyLog, Map.of());
+        Poll.until("the second daemon standing by", Duration.ofSeconds(90),
+                () -> read(standbyLog).contains("Standby since") || !standby.isAlive());
+        assertThat(leader.isAlive()).as("the leader; log: " + leaderLog).isTrue();
+        assertThat(standby.isAlive()).as("the standby; log: " + standbyLog).isTrue();
+        // after the standby opened the clone (it said so above), before the kill: as the leader's own locks would be
+        Instant madeAt = Instant.now();
+        leader.destroyForcibly().waitFor();
+        Path git = fx.tracking().resolve(".git");
+        Path index = git.resolve("index.lock");
+        Path ref = git.resolve("refs/heads/scheduler.lock");
+        for (Path lock : new Path[] {index, ref}) {
+            Files.writeString(lock, "");
+            Files.setLastModifiedTime(lock, FileTime.from(madeAt));
+        }
+        int atKill = completedOnRemote();
+        assertThat(atKill).as("work left for the new leader").isLessThan(jobs - 20);
+
+        // the old rule: every commit waited on index.lock (a CRITICAL after a minute), nothing more was pushed
+        Poll.until("the new leader commits and pushes more completed jobs", Duration.ofSeconds(60),
+                () -> !standby.isAlive() || completedOnRemote() >= atKill + 4);
+        assertThat(standby.isAlive()).as("the new leader, never restarted; log: " + standbyLog).isTrue();
+        assertThat(read(standbyLog)).contains("Leader of the tracking repo");
+        assertThat(index).doesNotExist();
+        assertThat(ref).doesNotExist();
+        assertThat(fx.runs()).doesNotHaveDuplicates();
+        Poll.until("the warning", Duration.ofSeconds(10), () -> fx.slack.anyContains("removed the stale Git lock"));
+        assertThat(fx.slack.texts()).filteredOn(t -> t.contains("removed the stale Git lock")).singleElement()
+                .satisfies(t -> assertThat(t).contains("WARNING").contains(index.toString()).contains(ref.toString()));
+    }
+
+    /** Jobs in completed/ on the remote's scheduler branch. */
+    private int completedOnRemote() {
+        try {
+            return FlowFixture.git(fx.remote, "ls-tree", "-r", "--name-only", "scheduler")
+                    .split("completed/job\\.\\d{4}/params.json", -1).length - 1;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }
