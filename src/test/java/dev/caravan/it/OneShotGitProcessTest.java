@@ -4,6 +4,7 @@ import dev.caravan.testkit.FlowTest;
 
 import dev.caravan.testkit.DaemonHarness;
 import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.OneShotProcess;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,9 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,20 +38,7 @@ class OneShotGitProcessTest {
         Files.writeString(shim, "#!/bin/sh\necho \"git $*\" >> '" + calls + "'\nexit 1\n");
         Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.caravan.cli.Caravan", "cycle", "--once",
-                "--config", config.toString());
-        Path log = dir.resolve("cycle.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("PATH", shimDir + ":" + System.getenv("PATH"));
-        Process p = pb.start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log);
-        assertThat(ended).as("cycle --once ended; log:\n%s", out).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        OneShotProcess.cycleOnce(config, dir.resolve("cycle.log"), Map.of("PATH", shimDir + ":" + System.getenv("PATH")));
         // the pass did its work: two jobs released, committed and pushed to the remote
         assertThat(fx.jobsIn("queued")).containsExactly("job.0001", "job.0002");
         assertThat(FlowFixture.git(fx.remote, "log", "--format=%s", "scheduler")).contains("[scheduler] update job status");

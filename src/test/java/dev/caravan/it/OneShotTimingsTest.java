@@ -2,6 +2,7 @@ package dev.caravan.it;
 
 import dev.caravan.testkit.DaemonHarness;
 import dev.caravan.testkit.FlowFixture;
+import dev.caravan.testkit.OneShotProcess;
 import dev.caravan.testkit.FlowTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,19 +75,6 @@ class OneShotTimingsTest {
     }
 
     private String cycleOnce(Path config, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.caravan.cli.Caravan", "cycle", "--once",
-                "--config", config.toString()));
-        cmd.addAll(List.of(extra));
-        Path log = Files.createTempFile(dir, "cycle", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log);
-        assertThat(ended).as("cycle --once ended; log:\n%s", out).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        return OneShotProcess.cycleOnce(config, Files.createTempFile(dir, "cycle", ".log"), Map.of(), extra);
     }
 }

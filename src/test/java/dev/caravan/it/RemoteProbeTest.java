@@ -39,6 +39,16 @@ class RemoteProbeTest extends DaemonFlowTest {
         return s;
     }
 
+    /** The remote goes away (one CRITICAL), cycles release jobs without it, and it comes back. */
+    private void remoteGoneWhileJobsFlow() throws Exception {
+        Path away = dir.resolve("remote-away.git");
+        Files.move(fx.remote, away);
+        Poll.until("the remote's CRITICAL", SOON, () -> count("cannot be reached") == 1);
+        long released = fx.runs().size();
+        Poll.until("cycles go on without the remote", SOON, () -> fx.runs().size() >= released + 4);
+        Files.move(away, fx.remote);
+    }
+
     private long requestedCycles() {
         return daemon.engine().cycleRequestCounts()[1];
     }
@@ -48,13 +58,7 @@ class RemoteProbeTest extends DaemonFlowTest {
         daemon = DaemonHarness.start(dir, flowing(120));
         Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
 
-        Path away = dir.resolve("remote-away.git");
-        Files.move(fx.remote, away);
-        Poll.until("the remote's CRITICAL", SOON, () -> count("cannot be reached") == 1);
-        long released = fx.runs().size();
-        Poll.until("cycles go on without the remote", SOON, () -> fx.runs().size() >= released + 4);
-
-        Files.move(away, fx.remote);
+        remoteGoneWhileJobsFlow();
         Instant back = Instant.now();
         long cyclesAtBack = requestedCycles();
         String headAtBack = head();
@@ -145,13 +149,7 @@ class RemoteProbeTest extends DaemonFlowTest {
             daemon = DaemonHarness.start(dir, s);
             Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
 
-            Path away = dir.resolve("remote-away.git");
-            Files.move(fx.remote, away);
-            Poll.until("the remote's CRITICAL", SOON, () -> count("cannot be reached") == 1);
-            long released = fx.runs().size();
-            Poll.until("cycles go on without the remote", SOON, () -> fx.runs().size() >= released + 4);
-
-            Files.move(away, fx.remote);
+            remoteGoneWhileJobsFlow();
             String headAtBack = head();
             Poll.until("the push after the remote's return", SOON,
                     () -> cyclesBetween(log, "The remote answers again", "Push done") >= 0 && pushed(headAtBack));
