@@ -96,6 +96,24 @@ class FaultSuiteTest {
         if (fx != null) {
             fx.slack.close();
         }
+        keepDaemonLogs();
+    }
+
+    /**
+     * The daemons' logs outlive the temporary folder, in {@code target/faults-logs/<its name>/}: a recovery that took
+     * more cycles than it should can only be explained from them.
+     */
+    private void keepDaemonLogs() {
+        Path kept = Path.of("target", "faults-logs", dir.getFileName().toString());
+        try (java.util.stream.Stream<Path> logs = Files.list(dir)) {
+            Files.createDirectories(kept);
+            for (Path log : (Iterable<Path>) logs
+                    .filter(f -> f.getFileName().toString().matches("daemon-\\d+\\.log"))::iterator) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.out.println("[faults] the daemon logs were not kept: " + e);
+        }
     }
 
     @Test
