@@ -447,9 +447,7 @@ public final class Engine implements AutoCloseable {
      * commit's number, which the route hands to the steps after it.
      */
     public long beginCommit() {
-        PhaseTimes.end("cycle");
-        PhaseTimes.begin("commit");
-        return ctx.commits.begin();
+        return beginCommit(false);
     }
 
     /**

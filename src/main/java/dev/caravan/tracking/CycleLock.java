@@ -40,14 +40,6 @@ public final class CycleLock implements AutoCloseable {
     }
 
     /**
-     * Whether this process holds the lock of the clone at {@code trackingDir} through {@link #tryAcquire} (a one-shot
-     * command, an import). Answered from memory: on Linux, opening and closing the file again would drop the lock.
-     */
-    public static boolean heldHere(Path trackingDir) {
-        return HELD.containsKey(key(trackingDir));
-    }
-
-    /**
      * Since when this process holds the lock of the clone at {@code trackingDir} through {@link #tryAcquire}; empty when
      * it does not. The lock is exclusive: a Caravan process that made a Git lock file older than this had let go of the
      * cycle lock by then (it ended), so it is not writing any more.
