@@ -106,6 +106,7 @@ public final class AwsBatchBench {
         String loadBefore = load();
         List<Row> rows = new ArrayList<>();
         List<String> targets = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -161,7 +162,9 @@ public final class AwsBatchBench {
                 String pass2 = "submit straight to moto";
                 reset(motoUri);
                 Path run = out.resolve("unthrottled");
+                double cpu0 = MotoCeiling.cpuSeconds(moto.toHandle());
                 Row c2 = caravanSubmit(pass2, "Caravan (submit-rate 0: no limit)", run, motoUri, "0", csv, motoUri, jobs, null);
+                notes.add(motoCpu("Caravan's pass", MotoCeiling.cpuSeconds(moto.toHandle()) - cpu0, c2));
 
                 // --- 3: status pass over everything in flight --------------------------------------------------
                 String pass3 = "status pass";
@@ -184,7 +187,9 @@ public final class AwsBatchBench {
                 if (peer != null) {
                     reset(motoUri);
                     Path pdir = out.resolve("peer-unthrottled");
+                    double pcpu0 = MotoCeiling.cpuSeconds(moto.toHandle());
                     p2 = peerSubmit(peer, pdir, motoUri, csv, motoUri, jobs, pass2, null);
+                    notes.add(motoCpu("aws-batch-helpers' pass", MotoCeiling.cpuSeconds(moto.toHandle()) - pcpu0, p2));
                     ps = peer.run(pdir, motoUri, "status", "status", "bench/wgs.json");
                     AwsPeer.check(ps, "status");
                 }
@@ -194,6 +199,18 @@ public final class AwsBatchBench {
                     rows.add(ratioRow(pass2, c2, p2));
                 } else {
                     rows.add(skippedRow(pass2, located));
+                }
+                // moto's own ceiling: what no client can exceed on this machine (BENCH_SKIP_CEILING skips it)
+                MotoCeiling.Result ceiling = null;
+                if (System.getenv("BENCH_SKIP_CEILING") == null) {
+                    reset(motoUri);
+                    ceiling = MotoCeiling.run(motoUri, moto.toHandle(), samples, 4);
+                    rows.add(new Row(pass2, "moto's ceiling: a lean client (JDK HTTP, no SDK, SubmitJob only), 4 chains at a time",
+                            ceiling.jobs(), String.format(Locale.ROOT, "%.1f s", ceiling.seconds()), ceiling.rate(), "-", -1, -1,
+                            ceiling.jobs() + " SubmitJob", "-"));
+                    notes.add(String.format(Locale.ROOT, "moto's ceiling: %.1f jobs/s; moto's CPU %.1f s in %.1f s = %.0f%% of one core"
+                            + " (%.2f ms a SubmitJob)", ceiling.rate(), ceiling.motoCpuSeconds(), ceiling.seconds(),
+                            100 * ceiling.motoCpuSeconds() / ceiling.seconds(), 1000 * ceiling.motoCpuSeconds() / ceiling.jobs()));
                 }
                 rows.add(c3);
                 if (ps != null) {
@@ -210,7 +227,10 @@ public final class AwsBatchBench {
                 // --- issue 15's targets --------------------------------------------------------------------------
                 if (p2 != null) {
                     targets.add(target("submit straight to moto: ≥ 2× aws-batch-helpers' jobs/s", c2.rate() >= 2 * p2.rate(),
-                            String.format(Locale.ROOT, "%.1f ÷ %.1f jobs/s = %.2f×", c2.rate(), p2.rate(), c2.rate() / p2.rate())));
+                            String.format(Locale.ROOT, "%.1f ÷ %.1f jobs/s = %.2f×", c2.rate(), p2.rate(), c2.rate() / p2.rate())
+                                    + (ceiling == null ? "" : String.format(Locale.ROOT, "; 2× needs %.1f jobs/s, moto's ceiling is %.1f"
+                                    + " (%.2f× the peer; Caravan at %.0f%% of it)", 2 * p2.rate(), ceiling.rate(),
+                                    ceiling.rate() / p2.rate(), 100 * c2.rate() / ceiling.rate()))));
                 } else {
                     targets.add("| submit straight to moto: ≥ 2× aws-batch-helpers' jobs/s | Caravan " + String.format(Locale.ROOT,
                             "%.1f jobs/s", c2.rate()) + " | skipped: no peer |");
@@ -236,6 +256,7 @@ public final class AwsBatchBench {
                 + "| pass | program | jobs on AWS | time | jobs/s | throttled answers | duplicates | lost | API calls | memory |\n"
                 + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
                 + String.join("\n", rows.stream().map(Row::md).toList()) + "\n\n"
+                + (notes.isEmpty() ? "" : "- " + String.join("\n- ", notes) + "\n\n")
                 + "| issue 15 target | figure | result |\n| --- | --- | --- |\n" + String.join("\n", targets) + "\n";
         Files.writeString(out.resolve("results.md"), table);
         System.out.print(table);
@@ -318,6 +339,14 @@ public final class AwsBatchBench {
                 proxy == null ? "-" : throttled(proxy), dup, lost,
                 r.calls("SubmitJob") + " SubmitJob (" + r.retries("SubmitJob") + " retried), " + r.calls("ListObjectsV2")
                         + " ListObjectsV2", r.maxRssKib() / 1024 + " MiB RSS");
+    }
+
+    /** moto's CPU over a pass: how close the pass came to moto's one-core limit. */
+    static String motoCpu(String pass, double cpuSeconds, Row row) {
+        String note = String.format(Locale.ROOT, "moto's CPU in %s (straight to moto): %.1f s for %d jobs (%.2f ms a job; the"
+                + " pass's own time is in its row)", pass, cpuSeconds, row.onAws(), 1000 * cpuSeconds / Math.max(1, row.onAws()));
+        System.err.println(note);
+        return note;
     }
 
     static String load() {
