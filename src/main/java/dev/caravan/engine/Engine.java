@@ -245,7 +245,27 @@ public final class Engine implements AutoCloseable {
      * cycle fetches itself); true claims the one look that may be in flight, which {@link #probeRemote} ends.
      */
     public boolean remoteProbeDue() {
-        return ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), ctx.remoteDown != null);
+        return ctx.remoteDown == null && ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), false);
+    }
+
+    /**
+     * At a cycle's start while the remote is down (the cycle route): whether to look at it now, before the cycle decides
+     * whether it catches up; true claims the look, which {@link #awaitRemoteLook} then waits for. Beside the cycle, the
+     * look that found the remote back made only the next cycle catch up: a cycle or two after the return.
+     */
+    public boolean remoteDownLookDue() {
+        cycleBegan = System.nanoTime(); // the cycle's first step: the look, the commit a catch-up begins with are its own
+        return ctx.remoteDown != null && ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), true);
+    }
+
+    /**
+     * Waits for the look this cycle started, at most {@code caravan.tracking.probe-wait}: a remote that refuses answers
+     * at once, one that is back answers (and is fetched) within it, and one that hangs holds the cycle up no longer.
+     */
+    public void awaitRemoteLook() throws InterruptedException {
+        if (!probe.awaitDone(ctx.settings.cycleSources().probeWait())) {
+            LOG.debug("The look at the remote did not answer within {}: the cycle goes on", ctx.settings.cycleSources().probeWait());
+        }
     }
 
     /**
@@ -278,13 +298,15 @@ public final class Engine implements AutoCloseable {
     public boolean catchUpDue() {
         // not for a waiting merge while commits fail (a full disk): each cycle would fail its commit first
         boolean due = ctx.catchUp.getAndSet(false) | (ctx.mergeWanted && !ctx.commits.failing());
-        // the commit and push it begins with are part of the cycle ("Cycle done in N ms")
-        catchUpBegan = due ? System.nanoTime() : 0;
         return due;
     }
 
-    /** When the cycle that catches up began (its first commit), 0 when the running one does not catch up. */
-    private volatile long catchUpBegan;
+    /**
+     * When the running cycle began ({@link #remoteDownLookDue}, its route's first step): the look at the remote and the
+     * commit and push a cycle that catches up begins with are part of the cycle ("Cycle done in N ms"); 0 for a cycle
+     * begun elsewhere.
+     */
+    private volatile long cycleBegan;
 
     private boolean lookAtRemote() {
         boolean down = ctx.remoteDown != null;
@@ -358,7 +380,8 @@ public final class Engine implements AutoCloseable {
         }
         try {
             synchronized (ctx) {
-                ctx.cycleStart = Boolean.TRUE.equals(catchUp) && catchUpBegan != 0 ? catchUpBegan : System.nanoTime();
+                ctx.cycleStart = cycleBegan != 0 ? cycleBegan : System.nanoTime();
+                cycleBegan = 0;
                 ctx.cycleMoves = 0;
                 ctx.blocked.clear();
                 ctx.failedThisCycle.clear();

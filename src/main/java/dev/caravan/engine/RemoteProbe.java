@@ -7,7 +7,7 @@ import java.time.Duration;
  * them up) and at most one per interval (a burst of cycles makes no burst of looks) while it answers. While it is down
  * the interval does not apply: the look that finds it back is not put off because one failed a moment ago (with a
  * cycle every 200 ms that was a cycle or two more of waiting), and one at a time still bounds a remote that hangs.
- * Pure bookkeeping: the engine looks.
+ * A cycle may wait a moment for the look it started ({@link #awaitDone}). Pure bookkeeping: the engine looks.
  */
 final class RemoteProbe {
 
@@ -37,5 +37,15 @@ final class RemoteProbe {
     /** The look ended, whatever came of it. */
     synchronized void done() {
         inFlight = false;
+        notifyAll();
+    }
+
+    /** Waits until no look is in flight, at most {@code max}; true when none is. */
+    synchronized boolean awaitDone(Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        for (long left = max.toNanos(); inFlight && left > 0; left = end - System.nanoTime()) {
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return !inFlight;
     }
 }

@@ -58,6 +58,7 @@ public record CaravanSettings(
         KEYS.put("caravan.tracking.commit-min-interval", "250ms");
         KEYS.put("caravan.tracking.probe-interval", "200ms");
         KEYS.put("caravan.tracking.probe-timeout", "10s");
+        KEYS.put("caravan.tracking.probe-wait", "500ms");
         KEYS.put("caravan.cycle.on-run-end", "true");
         KEYS.put("caravan.cycle.on-intake", "true");
         KEYS.put("caravan.triggers.enabled", "true");

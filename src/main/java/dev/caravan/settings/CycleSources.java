@@ -23,9 +23,12 @@ import java.util.Map;
  *                      most one such look per this interval while the remote answers (a burst of cycles makes no burst of looks);
  *                      while it does not, a look beside every cycle, so its return is seen at once
  * @param probeTimeout  {@code caravan.tracking.probe-timeout}: how long that look waits for a remote over the network
+ * @param probeWait     {@code caravan.tracking.probe-wait}: while the remote is down, each cycle looks first and waits
+ *                      this long for the answer, so the first cycle after its return pushes and merges; a remote that
+ *                      hangs costs a cycle this wait once per {@code probe-timeout}, not more
  */
 public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onIntake, Duration commitMinInterval,
-                           Duration probeInterval, Duration probeTimeout) {
+                           Duration probeInterval, Duration probeTimeout, Duration probeWait) {
 
     static CycleSources read(SettingsReader r, Map<String, String> defaults) {
         return new CycleSources(
@@ -38,12 +41,14 @@ public record CycleSources(Duration fetchInterval, boolean onRunEnd, boolean onI
                 r.duration("caravan.tracking.probe-interval", defaults.get("caravan.tracking.probe-interval"),
                         SettingsReader.Bound.NOT_NEGATIVE),
                 r.duration("caravan.tracking.probe-timeout", defaults.get("caravan.tracking.probe-timeout"),
-                        SettingsReader.Bound.POSITIVE));
+                        SettingsReader.Bound.POSITIVE),
+                r.duration("caravan.tracking.probe-wait", defaults.get("caravan.tracking.probe-wait"),
+                        SettingsReader.Bound.NOT_NEGATIVE));
     }
 
     /** Everything on, fetching every minute, commits 250 ms apart: what tests and tools that build settings by hand get. */
     public static CycleSources defaults() {
         return new CycleSources(Duration.ofMinutes(1), true, true, Duration.ofMillis(250), Duration.ofMillis(200),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), Duration.ofMillis(500));
     }
 }

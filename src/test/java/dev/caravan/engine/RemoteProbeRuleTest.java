@@ -39,4 +39,22 @@ class RemoteProbeRuleTest {
         probe.done();
         assertThat(probe.claim(5_001 * MS, true)).isTrue();
     }
+
+    @Test
+    void aCycleWaitsForItsLookUntilItEnds() throws Exception {
+        assertThat(probe.claim(0, true)).isTrue();
+        Thread look = new Thread(probe::done);
+        look.start();
+        assertThat(probe.awaitDone(Duration.ofSeconds(30))).as("the look ended within the wait").isTrue();
+        look.join();
+    }
+
+    @Test
+    void aLookThatHangsHoldsTheCycleNoLongerThanTheWait() throws Exception {
+        assertThat(probe.claim(0, true)).isTrue();
+        long t0 = System.nanoTime();
+        assertThat(probe.awaitDone(Duration.ofMillis(50))).as("still in flight").isFalse();
+        assertThat(System.nanoTime() - t0).as("waited the wait, not more than a moment beyond").isBetween(50 * MS, 5_000 * MS);
+        assertThat(probe.claim(60 * MS, true)).as("and it is still the one look in flight").isFalse();
+    }
 }

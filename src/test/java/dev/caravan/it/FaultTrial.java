@@ -54,12 +54,21 @@ final class FaultTrial {
     /** {@link #awaitRecovery}, with a deadline of its own: a recovery the product does on a timer gets the timer too. */
     void awaitRecovery(String what, Process daemon, Instant from, Duration deadline, BooleanSupplier recovered,
                        IntSupplier cycles) {
+        awaitRecovery(what, daemon, () -> from, deadline, recovered, cycles);
+    }
+
+    /**
+     * {@link #awaitRecovery}, for a fault whose end moves while recovery is awaited: {@code from} is read once recovery
+     * is seen (the operator race: the operator's own rounds go on until its edit can be merged).
+     */
+    void awaitRecovery(String what, Process daemon, java.util.function.Supplier<Instant> from, Duration deadline,
+                       BooleanSupplier recovered, IntSupplier cycles) {
         try {
             Poll.until(what, deadline, () -> recovered.getAsBoolean() || !daemon.isAlive());
             if (!daemon.isAlive()) {
                 throw new AssertionError("the daemon ended: " + what);
             }
-            tally.recovered(Duration.between(from, Instant.now()), cycles.getAsInt());
+            tally.recovered(Duration.between(from.get(), Instant.now()), cycles.getAsInt());
         } catch (AssertionError e) {
             tally.wedges++;
         }

@@ -41,11 +41,18 @@ class RemoteProbeTest extends DaemonFlowTest {
 
     /** The remote goes away (one CRITICAL), cycles release jobs without it, and it comes back. */
     private void remoteGoneWhileJobsFlow() throws Exception {
+        remoteGoneWhileJobsFlow(1);
+    }
+
+    /** The same, the {@code nth} time in the test. */
+    private void remoteGoneWhileJobsFlow(int nth) throws Exception {
         Path away = dir.resolve("remote-away.git");
+        String before = head();
         Files.move(fx.remote, away);
-        Poll.until("the remote's CRITICAL", SOON, () -> count("cannot be reached") == 1);
+        Poll.until("the remote's CRITICAL", SOON, () -> count("cannot be reached") == nth);
         long released = fx.runs().size();
         Poll.until("cycles go on without the remote", SOON, () -> fx.runs().size() >= released + 4);
+        Poll.until("a commit made without the remote", SOON, () -> !head().equals(before));
         Files.move(away, fx.remote);
     }
 
@@ -157,6 +164,56 @@ class RemoteProbeTest extends DaemonFlowTest {
             System.out.printf("[remote back] %d cycles ended between the look that found it and the push%n", cycles);
             assertThat(cycles).as("cycles ended between the look that found the remote back and the push").isBetween(0, 1);
         }
+    }
+
+    /**
+     * Recovery in one cycle: while the remote is down each cycle looks at it first and waits a moment for the answer
+     * ({@code caravan.tracking.probe-wait}), so the first cycle that begins after the remote's return pushes what was
+     * committed without it before that cycle ends. When the look ran beside the cycle, the cycle after the one whose look
+     * found the remote back pushed: the second or third begun after the return (the fault suite's 2 to 3 cycles).
+     * Twice, because a look beside a cycle that began just before the return could find it back in time; without the
+     * wait this failed (the push came a cycle later) in each of the runs tried.
+     */
+    @Test
+    void theFirstCycleBegunAfterTheRemotesReturnPushes() throws Exception {
+        Map<String, String> s = flowing(160);
+        s.put("caravan.tracking.commit-min-interval", "3s");
+        try (LogCapture log = LogCapture.attach()) {
+            daemon = DaemonHarness.start(dir, s);
+            Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+            for (int round = 1; round <= 2; round++) {
+                int nth = round;
+                remoteGoneWhileJobsFlow(nth);
+                Instant back = Instant.now();
+                String headAtBack = head();
+                Poll.until("the push after the remote's return", SOON, () -> pushed(headAtBack));
+                Poll.until("a cycle begun after the return ends", SOON, () -> firstCycleBegunAfter(log, back) != null);
+                Instant[] first = firstCycleBegunAfter(log, back);
+                Instant push = log.timed().stream().filter(t -> t.message().startsWith("Push done") && !t.at().isBefore(back))
+                        .map(LogCapture.Timed::at).findFirst().orElseThrow();
+                System.out.printf("[remote back %d] first cycle begun after the return: %s to %s; the push at %s%n", nth,
+                        first[0], first[1], push);
+                assertThat(push).as("the push of what was committed without the remote, at the latest when the first cycle"
+                        + " begun after its return ends").isBeforeOrEqualTo(first[1]);
+                Poll.until("the remote's INFO", SOON, () -> count("reachable again") == nth);
+            }
+            assertThat(fx.runs().size()).as("jobs still flowing").isLessThan(160);
+        }
+    }
+
+    /** {begin, end} of the first cycle that began at or after {@code t} ("Cycle done in N ms"), null while none ended. */
+    private static Instant[] firstCycleBegunAfter(LogCapture log, Instant t) {
+        java.util.regex.Pattern done = java.util.regex.Pattern.compile("^Cycle done in (\\d+) ms");
+        for (LogCapture.Timed line : log.timed()) {
+            java.util.regex.Matcher m = done.matcher(line.message());
+            if (m.find()) {
+                Instant begin = line.at().minusMillis(Long.parseLong(m.group(1)));
+                if (!begin.isBefore(t)) {
+                    return new Instant[] {begin, line.at()};
+                }
+            }
+        }
+        return null;
     }
 
     /**

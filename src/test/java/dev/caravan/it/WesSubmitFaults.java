@@ -47,8 +47,17 @@ final class WesSubmitFaults {
     /** The job in a {@code POST /runs} body: its {@code caravan_job} tag, in the JSON of the {@code tags} field. */
     private static final Pattern JOB_TAG = Pattern.compile("\"caravan_job\"\\s*:\\s*\"([^\"]+)\"");
 
-    /** One way a submission goes wrong. */
-    private record Fault(String name, Consumer<WesEmulator> inject) {
+    /** The client's timeout in this flow ({@code WesEmulator.environmentSettings}: {@code timeout = 2s}). */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * One way a submission goes wrong. {@code lasts}: how long its last bad answer goes on, for the client, after the
+     * request that meets it arrives: a hang or a late answer is a fault until the client's timeout ends it.
+     */
+    private record Fault(String name, Consumer<WesEmulator> inject, Duration lasts) {
+        Fault(String name, Consumer<WesEmulator> inject) {
+            this(name, inject, Duration.ZERO);
+        }
     }
 
     static final List<Fault> FAULTS = List.of(
@@ -59,8 +68,9 @@ final class WesSubmitFaults {
                 e.loseNextResponse(Kind.SUBMIT);
                 e.loseNextResponse(Kind.SUBMIT);
             }),
-            new Fault("WES answer after the client's timeout", e -> e.slowNext(Kind.SUBMIT, 2, Duration.ofSeconds(3))),
-            new Fault("WES hangs past the timeout (nothing made)", e -> e.delayNext(Kind.SUBMIT, 2)));
+            new Fault("WES answer after the client's timeout", e -> e.slowNext(Kind.SUBMIT, 2, Duration.ofSeconds(3)),
+                    CLIENT_TIMEOUT),
+            new Fault("WES hangs past the timeout (nothing made)", e -> e.delayNext(Kind.SUBMIT, 2), CLIENT_TIMEOUT));
 
     private final Path dir;
     private final int rounds;
@@ -150,8 +160,7 @@ final class WesSubmitFaults {
         int before = emu.requests(Kind.SUBMIT).size();
         f.inject().accept(emu);
         Poll.until(f.name() + ": met by submissions", FAULT_MET, () -> emu.pendingFaults(Kind.SUBMIT) == 0 || !p.isAlive());
-        Instant ended = Instant.now();
-        int cycles = count("Cycle done");
+        Instant ended = Instant.now().plus(f.lasts());
         List<WesEmulator.Request> posted = emu.requests(Kind.SUBMIT);
         Set<String> hit = new TreeSet<>();
         posted.subList(before, posted.size()).forEach(r -> {
@@ -161,14 +170,15 @@ final class WesSubmitFaults {
             }
         });
         try {
-            // the cycles it took: counted when the cycle has recorded the runs in the clone's files; a requested
-            // cycle's commit is written behind it, and cycles that end while it is written did not help
+            // the cycles it took: counted when the cycle has recorded the runs in the clone's files (a requested
+            // cycle's commit is written behind it, and cycles that end while it is written did not help), the cycles
+            // that began after the fault's end (as the local flow counts them: FaultSuiteTest.cyclesBegunSince)
             Poll.until(f.name() + ": the runs of " + hit + " recorded in the clone", RECOVERY_DEADLINE,
                     () -> p.isAlive() && markersOnDisk().containsAll(hit));
-            int took = Math.max(1, count("Cycle done") - cycles);
+            int took = FaultSuiteTest.cyclesBegunSince(log, ended);
             Poll.until(f.name() + ": the runs of " + hit + " recorded", RECOVERY_DEADLINE,
                     () -> p.isAlive() && recordedJobs().containsAll(hit));
-            t.recovered(Duration.between(ended, Instant.now()), took);
+            t.recovered(Duration.between(ended, Instant.now()).isNegative() ? Duration.ZERO : Duration.between(ended, Instant.now()), took);
         } catch (AssertionError e) {
             t.wedges++;
         }
@@ -220,19 +230,5 @@ final class WesSubmitFaults {
         List<String> texts = fx.slack.texts();
         return (int) texts.subList(Math.min(posts, texts.size()), texts.size()).stream()
                 .filter(x -> x.contains("CRITICAL") || x.contains("WARNING")).count();
-    }
-
-    private int count(String what) {
-        String text;
-        try {
-            text = Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            text = "";
-        }
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

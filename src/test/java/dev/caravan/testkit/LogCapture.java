@@ -16,6 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Timed> timed = new CopyOnWriteArrayList<>();
+
+    /** A message and when it was logged. */
+    public record Timed(java.time.Instant at, String message) {
+    }
 
     private LogCapture() {
         super("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
@@ -40,6 +45,12 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
             sb.append('\n').append(w);
         }
         lines.add(sb.toString());
+        timed.add(new Timed(java.time.Instant.ofEpochMilli(event.getTimeMillis()), event.getMessage().getFormattedMessage()));
+    }
+
+    /** The messages (without stack traces) with their times, in the order logged. */
+    public List<Timed> timed() {
+        return List.copyOf(timed);
     }
 
     public String all() {
