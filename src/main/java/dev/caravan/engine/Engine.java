@@ -254,7 +254,6 @@ public final class Engine implements AutoCloseable {
      * look that found the remote back made only the next cycle catch up: a cycle or two after the return.
      */
     public boolean remoteDownLookDue() {
-        cycleBegan = System.nanoTime(); // the cycle's first step: the look, the commit a catch-up begins with are its own
         return ctx.remoteDown != null && ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), true);
     }
 
@@ -302,10 +301,14 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * When the running cycle began ({@link #remoteDownLookDue}, its route's first step): the look at the remote and the
-     * commit and push a cycle that catches up begins with are part of the cycle ("Cycle done in N ms"); 0 for a cycle
-     * begun elsewhere.
+     * The cycle route's first step: the cycle's clock starts here, so the look at the remote while it is down and the
+     * commit and push a cycle that catches up begins with are part of the cycle ("Cycle done in N ms").
      */
+    public void cycleBegins() {
+        cycleBegan = System.nanoTime();
+    }
+
+    /** When the running cycle began ({@link #cycleBegins}); 0 for a cycle begun without the route. */
     private volatile long cycleBegan;
 
     private boolean lookAtRemote() {

@@ -251,7 +251,7 @@ class FaultSuiteTest {
         Set<String> released = new TreeSet<>(waiting);
         released.removeAll(FaultTable.inState(fx.tracking(), headAtBack, "backlog"));
         trial.awaitRecovery("the push resumes", p, back, FaultTrial.RECOVERY_DEADLINE,
-                () -> pushed(headAtBack), () -> cyclesBegunSince(log, back));
+                () -> pushed(headAtBack), () -> FaultTrial.cyclesBegunSince(log, back));
         trial.end();
         add("remote gone " + REMOTE_GONE_S + " s", t);
 
@@ -309,7 +309,7 @@ class FaultSuiteTest {
                     // the next round tries again
                 }
                 return false;
-            }, () -> cyclesBegunSince(log, raceEnd.get()));
+            }, () -> FaultTrial.cyclesBegunSince(log, raceEnd.get()));
         }
         assertThat(count(log, "Cycle done")).as("cycles went on during the race").isGreaterThan(cycles);
         trial.end(pushes);
@@ -457,42 +457,6 @@ class FaultSuiteTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static final java.util.regex.Pattern CYCLE_DONE =
-            java.util.regex.Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*Cycle done in (\\d+) ms");
-
-    /**
-     * The cycles it took to recover from a fault that ended at {@code end}, called when recovery is seen: the cycles
-     * that began after the fault's end, up to the one running when recovery was seen (waited for until it ends). A cycle
-     * that began before the end is not counted: it could not have seen the end. Read from the daemon log's
-     * {@code Cycle done in N ms} lines (time of day, minus N); at least 1.
-     */
-    static int cyclesBegunSince(Path log, Instant end) {
-        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
-        java.time.LocalTime from = java.time.LocalTime.ofInstant(end, zone);
-        java.time.LocalTime seen = java.time.LocalTime.now(zone);
-        try {
-            Poll.until("the cycle running when recovery was seen ends", Duration.ofSeconds(30),
-                    () -> cycleBegins(log).stream().anyMatch(b -> b[1].isAfter(seen)));
-        } catch (AssertionError e) {
-            // none ended since: the cycles that did are counted
-        }
-        long n = cycleBegins(log).stream().filter(b -> !b[0].isBefore(from) && !b[0].isAfter(seen)).count();
-        return (int) Math.max(1, n);
-    }
-
-    /** Each ended cycle's {begin, end} (times of day, as the daemon logs them). */
-    private static List<java.time.LocalTime[]> cycleBegins(Path log) {
-        List<java.time.LocalTime[]> out = new ArrayList<>();
-        for (String line : read(log).split("\n")) {
-            java.util.regex.Matcher m = CYCLE_DONE.matcher(line);
-            if (m.find()) {
-                java.time.LocalTime done = java.time.LocalTime.parse(m.group(1));
-                out.add(new java.time.LocalTime[] {done.minus(Duration.ofMillis(Long.parseLong(m.group(2)))), done});
-            }
-        }
-        return out;
     }
 
     private static int count(Path log, String what) {

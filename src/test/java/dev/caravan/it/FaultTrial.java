@@ -7,6 +7,7 @@ import dev.caravan.testkit.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -183,5 +184,49 @@ final class FaultTrial {
     List<String> textsSince() {
         List<String> texts = fx.slack.texts();
         return texts.subList(Math.min(posts, texts.size()), texts.size());
+    }
+
+    private static final java.util.regex.Pattern CYCLE_DONE =
+            java.util.regex.Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*Cycle done in (\\d+) ms");
+
+    /**
+     * The cycles it took to recover from a fault that ended at {@code end}, called when recovery is seen: the cycles
+     * that began after the fault's end, up to the one running when recovery was seen (waited for until it ends). A cycle
+     * that began before the end is not counted: it could not have seen the end. Read from the daemon log's
+     * {@code Cycle done in N ms} lines (time of day, minus N); at least 1.
+     */
+    static int cyclesBegunSince(Path log, Instant end) {
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        java.time.LocalTime from = java.time.LocalTime.ofInstant(end, zone);
+        java.time.LocalTime seen = java.time.LocalTime.now(zone);
+        try {
+            Poll.until("the cycle running when recovery was seen ends", Duration.ofSeconds(30),
+                    () -> cycleBegins(log).stream().anyMatch(b -> b[1].isAfter(seen)));
+        } catch (AssertionError e) {
+            // none ended since: the cycles that did are counted
+        }
+        long n = cycleBegins(log).stream().filter(b -> !b[0].isBefore(from) && !b[0].isAfter(seen)).count();
+        return (int) Math.max(1, n);
+    }
+
+    /** Each ended cycle's {begin, end} (times of day, as the daemon logs them). */
+    private static List<java.time.LocalTime[]> cycleBegins(Path log) {
+        List<java.time.LocalTime[]> out = new ArrayList<>();
+        for (String line : logText(log).split("\n")) {
+            java.util.regex.Matcher m = CYCLE_DONE.matcher(line);
+            if (m.find()) {
+                java.time.LocalTime done = java.time.LocalTime.parse(m.group(1));
+                out.add(new java.time.LocalTime[] {done.minus(Duration.ofMillis(Long.parseLong(m.group(2)))), done});
+            }
+        }
+        return out;
+    }
+
+    private static String logText(Path log) {
+        try {
+            return java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }

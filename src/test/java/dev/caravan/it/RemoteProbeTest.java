@@ -56,6 +56,24 @@ class RemoteProbeTest extends DaemonFlowTest {
         Files.move(away, fx.remote);
     }
 
+    /**
+     * A daemon with {@code jobs} flowing and commits 3 s apart (so a push that waits for the commit spacing shows),
+     * once it has pushed; what it logs from before its start is captured.
+     */
+    private LogCapture flowingWithCommitsApart(int jobs) throws Exception {
+        Map<String, String> s = flowing(jobs);
+        s.put("caravan.tracking.commit-min-interval", "3s");
+        LogCapture log = LogCapture.attach();
+        try {
+            daemon = DaemonHarness.start(dir, s);
+            Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+            return log;
+        } catch (Exception | AssertionError e) {
+            log.close();
+            throw e;
+        }
+    }
+
     private long requestedCycles() {
         return daemon.engine().cycleRequestCounts()[1];
     }
@@ -150,11 +168,7 @@ class RemoteProbeTest extends DaemonFlowTest {
      */
     @Test
     void theCycleAfterTheRemotesReturnPushesBeforeAnyOtherEnds() throws Exception {
-        Map<String, String> s = flowing(120);
-        s.put("caravan.tracking.commit-min-interval", "3s");
-        try (LogCapture log = LogCapture.attach()) {
-            daemon = DaemonHarness.start(dir, s);
-            Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+        try (LogCapture log = flowingWithCommitsApart(120)) {
 
             remoteGoneWhileJobsFlow();
             String headAtBack = head();
@@ -176,11 +190,7 @@ class RemoteProbeTest extends DaemonFlowTest {
      */
     @Test
     void theFirstCycleBegunAfterTheRemotesReturnPushes() throws Exception {
-        Map<String, String> s = flowing(160);
-        s.put("caravan.tracking.commit-min-interval", "3s");
-        try (LogCapture log = LogCapture.attach()) {
-            daemon = DaemonHarness.start(dir, s);
-            Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+        try (LogCapture log = flowingWithCommitsApart(160)) {
             for (int round = 1; round <= 2; round++) {
                 int nth = round;
                 remoteGoneWhileJobsFlow(nth);
@@ -225,11 +235,7 @@ class RemoteProbeTest extends DaemonFlowTest {
      */
     @Test
     void theCycleAfterTheLookThatSawAnOperatorsPushMergesIt() throws Exception {
-        Map<String, String> s = flowing(120);
-        s.put("caravan.tracking.commit-min-interval", "3s");
-        try (LogCapture log = LogCapture.attach()) {
-            daemon = DaemonHarness.start(dir, s);
-            Poll.until("jobs flowing, pushed", SOON, () -> fx.runs().size() >= 4 && pushed(head()));
+        try (LogCapture log = flowingWithCommitsApart(120)) {
             Path opDir = dir.resolve("operator");
             try (Git op = GitFixtures.operatorClone(fx.remote, opDir)) {
                 GitFixtures.mergeScheduler(op);

@@ -172,10 +172,10 @@ final class WesSubmitFaults {
         try {
             // the cycles it took: counted when the cycle has recorded the runs in the clone's files (a requested
             // cycle's commit is written behind it, and cycles that end while it is written did not help), the cycles
-            // that began after the fault's end (as the local flow counts them: FaultSuiteTest.cyclesBegunSince)
+            // that began after the fault's end (as the local flow counts them: FaultTrial.cyclesBegunSince)
             Poll.until(f.name() + ": the runs of " + hit + " recorded in the clone", RECOVERY_DEADLINE,
                     () -> p.isAlive() && markersOnDisk().containsAll(hit));
-            int took = FaultSuiteTest.cyclesBegunSince(log, ended);
+            int took = FaultTrial.cyclesBegunSince(log, ended);
             Poll.until(f.name() + ": the runs of " + hit + " recorded", RECOVERY_DEADLINE,
                     () -> p.isAlive() && recordedJobs().containsAll(hit));
             t.recovered(Duration.between(ended, Instant.now()).isNegative() ? Duration.ZERO : Duration.between(ended, Instant.now()), took);
