@@ -245,7 +245,7 @@ public final class Engine implements AutoCloseable {
      * cycle fetches itself); true claims the one look that may be in flight, which {@link #probeRemote} ends.
      */
     public boolean remoteProbeDue() {
-        return ctx.remoteDown == null && ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), false);
+        return lookDue(false);
     }
 
     /**
@@ -254,7 +254,13 @@ public final class Engine implements AutoCloseable {
      * look that found the remote back made only the next cycle catch up: a cycle or two after the return.
      */
     public boolean remoteDownLookDue() {
-        return ctx.remoteDown != null && ctx.fetchOnTimer && ctx.git.hasRemote() && probe.claim(System.nanoTime(), true);
+        return lookDue(true);
+    }
+
+    /** A look claimed, when the remote's state is {@code down} (each state has its place in the cycle route). */
+    private boolean lookDue(boolean down) {
+        return (ctx.remoteDown != null) == down && ctx.fetchOnTimer && ctx.git.hasRemote()
+                && probe.claim(System.nanoTime(), down);
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Map;
  *                      the remote where the admin branch is (one {@code ls-remote}, one at a time, never blocking a
  *                      cycle), so an operator's push and the remote's return are seen within a cycle or two; at
  *                      most one such look per this interval while the remote answers (a burst of cycles makes no burst of looks);
- *                      while it does not, a look beside every cycle, so its return is seen at once
+ *                      while it does not, a look first in every cycle ({@code probeWait}), so its return is seen at once
  * @param probeTimeout  {@code caravan.tracking.probe-timeout}: how long that look waits for a remote over the network
  * @param probeWait     {@code caravan.tracking.probe-wait}: while the remote is down, each cycle looks first and waits
  *                      this long for the answer, so the first cycle after its return pushes and merges; a remote that
